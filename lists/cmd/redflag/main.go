@@ -1,0 +1,109 @@
+// Command redflag builds, signs, verifies and queries RedFlag lists.
+//
+//	redflag keygen   make an Ed25519 signing key pair
+//	redflag import   turn a domain list, hosts file, Adblock list, CSV or STIX bundle into an entry file
+//	redflag build    entry files -> signed snapshot
+//	redflag verify   check a snapshot's signature and structure
+//	redflag diff     two snapshots -> signed delta
+//	redflag apply    snapshot + delta -> newer snapshot
+//	redflag check    is this URL, domain or email listed, and why?
+//
+// Run "redflag COMMAND --help" for each command's flags.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// Exit statuses shared by every command.
+const (
+	exitOK     = 0
+	exitListed = 1 // check: at least one input is listed; verify: not valid
+	exitUsage  = 2 // bad flags, unreadable or invalid input
+)
+
+type command struct {
+	summary string
+	run     func(args []string, stdout, stderr io.Writer, stdin io.Reader) int
+}
+
+var commands = map[string]command{
+	"keygen": {"make an Ed25519 signing key pair (private key file mode 0600)", runKeygen},
+	"import": {"turn a plain, hosts, Adblock, CSV or STIX list into an entry file", runImport},
+	"build":  {"build a signed snapshot from entry files", runBuild},
+	"verify": {"verify a snapshot (or a delta against its base)", runVerify},
+	"diff":   {"make a signed delta between two snapshots", runDiff},
+	"apply":  {"apply a delta to a snapshot", runApply},
+	"check":  {"check URLs, domains or emails against a list", runCheck},
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Stdin))
+}
+
+func run(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "redflag: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return exitUsage
+	}
+	return cmd.run(args[1:], stdout, stderr, stdin)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "redflag: warn about seized and flagged domains, offline and privately.")
+	fmt.Fprintln(w, "\nUsage: redflag COMMAND [flags] [args]\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun \"redflag COMMAND --help\" for a command's flags.")
+}
+
+// newFlags returns a flag set that prints its usage line and defaults on
+// --help and reports errors to stderr.
+func newFlags(name, args, about string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("redflag "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: redflag %s [flags] %s\n\n%s\n\nFlags:\n", name, args, about)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args and returns (exit status, done): done is true when
+// the caller should return the status (help or a flag error).
+func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, true
+		}
+		return exitUsage, true
+	}
+	return exitOK, false
+}
+
+// fail prints "redflag CMD: message" and returns status.
+func fail(stderr io.Writer, cmd string, status int, format string, args ...any) int {
+	fmt.Fprintf(stderr, "redflag %s: %s\n", cmd, strings.TrimSpace(fmt.Sprintf(format, args...)))
+	return status
+}
