@@ -190,6 +190,9 @@ func canonicalHost(hostish string) (host string, ip bool, err error) {
 	if i := strings.LastIndexByte(hostish, ':'); i >= 0 && allDigits(hostish[i+1:]) {
 		hostish = hostish[:i]
 	}
+	if strings.IndexByte(hostish, ':') >= 0 {
+		return "", false, errors.New("':' in host outside a port or IPv6 address")
+	}
 	h, _ := unescapeAll(hostish)
 	if hasUnicode(h) {
 		h, err = toASCII(h)
@@ -218,11 +221,22 @@ func toASCII(h string) (string, error) {
 		return a, nil
 	}
 	// Lookup refuses some names browsers still resolve (e.g. symbols);
-	// plain punycode keeps them comparable instead of failing the check.
-	if a, err2 := idna.Punycode.ToASCII(strings.ToLower(h)); err2 == nil {
+	// plain punycode keeps them comparable instead of failing the check,
+	// as long as the result is an ordinary host name.
+	if a, err2 := idna.Punycode.ToASCII(strings.ToLower(h)); err2 == nil && isHostChars(a) {
 		return a, nil
 	}
 	return "", fmt.Errorf("internationalized host not convertible to punycode: %v", err)
+}
+
+func isHostChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // hasUnicode reports bytes above 0x80; for legacy reasons Safe Browsing does

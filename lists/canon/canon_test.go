@@ -216,3 +216,28 @@ func TestIsPublicSuffix(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse: Parse never panics, its output is a fixed point, and every
+// expression it yields is made of the canonical host and path.
+func FuzzParse(f *testing.F) {
+	for _, tt := range canonicalTests {
+		f.Add(tt.in)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		u, err := Parse(in)
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("Parse(%q) error %v does not wrap ErrInvalid", in, err)
+			}
+			return
+		}
+		again, err := Parse(u.String())
+		if err != nil || again.String() != u.String() {
+			t.Fatalf("Parse(%q) = %q, which parses to %q, %v", in, u.String(), again.String(), err)
+		}
+		exprs := u.Expressions()
+		if len(exprs) == 0 || len(exprs) > MaxExpressions || exprs[0][:len(u.Host)] != u.Host {
+			t.Fatalf("Parse(%q): expressions %q", in, exprs)
+		}
+	})
+}

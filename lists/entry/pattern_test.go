@@ -122,3 +122,25 @@ func TestPatternKeys(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParsePattern: no input panics, and every accepted pattern is
+// canonical: written out and read back as a key, it is the same pattern.
+func FuzzParsePattern(f *testing.F) {
+	for _, s := range []string{"Silverstarchina.COM.", "https://www.cloudfox.cloud/about", "hr@jinyang.asia",
+		"github.com/some-user/", "co.uk", "пример.рф", "http://3279880203/", "x?y", "@", "a/b/c/d/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		p, err := ParsePattern(in)
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("ParsePattern(%q) error %v does not wrap ErrInvalid", in, err)
+			}
+			return
+		}
+		back, err := ParseKey(p.String())
+		if err != nil || back != p {
+			t.Fatalf("ParsePattern(%q) = %q, but ParseKey gives %q, %v", in, p, back, err)
+		}
+	})
+}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/redflag/redflag/lists/entry"
+	"github.com/redflag/redflag/lists/platforms"
 )
 
 // Format names an input format.
@@ -48,10 +49,18 @@ type Result struct {
 	Rejected []Rejection
 }
 
+// Options tune Read.
+type Options struct {
+	// AllowPlatforms accepts whole shared platforms ("github.com") as
+	// entries. Off by default: a blocklist line naming one would flag
+	// every profile on it (see package platforms).
+	AllowPlatforms bool
+}
+
 // Read parses r in format f. Provenance missing from the input (all of it,
 // for plain, hosts and Adblock lists) comes from defaults; an item left
 // without complete provenance is rejected, not guessed.
-func Read(r io.Reader, f Format, defaults entry.Provenance) (*Result, error) {
+func Read(r io.Reader, f Format, defaults entry.Provenance, opt Options) (*Result, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxInput+1))
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
@@ -63,7 +72,7 @@ func Read(r io.Reader, f Format, defaults entry.Provenance) (*Result, error) {
 		f = Detect(data)
 	}
 	res := &Result{Format: f}
-	acc := &accumulator{res: res, seen: make(map[string]int)}
+	acc := &accumulator{res: res, seen: make(map[string]int), opt: opt}
 	switch f {
 	case Plain, Hosts, Adblock:
 		err = readLines(data, f, defaults, acc)
@@ -110,6 +119,7 @@ func Detect(data []byte) Format {
 type accumulator struct {
 	res  *Result
 	seen map[string]int
+	opt  Options
 }
 
 func (a *accumulator) reject(line int, input, reason string) {
@@ -120,6 +130,11 @@ func (a *accumulator) add(line int, input string, prov entry.Provenance) {
 	p, err := entry.ParsePattern(input)
 	if err != nil {
 		a.reject(line, input, errText(err))
+		return
+	}
+	if pl, ok := platforms.Lookup(p.Host); ok && !p.IsPrefix() && !a.opt.AllowPlatforms {
+		a.reject(line, input, fmt.Sprintf("%s is a shared platform (%s): listing it whole would flag everyone on it; list a page prefix such as %s/NAME/ instead",
+			p.Host, pl.Category, p.Host))
 		return
 	}
 	e := entry.Entry{Pattern: p, Provenance: prov}

@@ -42,7 +42,7 @@ func TestRead(t *testing.T) {
 		if got := Detect(data); got != tt.format {
 			t.Errorf("Detect(%s) = %s, want %s", tt.file, got, tt.format)
 		}
-		res, err := Read(strings.NewReader(string(data)), Auto, defaults)
+		res, err := Read(strings.NewReader(string(data)), Auto, defaults, Options{})
 		if err != nil {
 			t.Errorf("%s: %v", tt.file, err)
 			continue
@@ -67,7 +67,7 @@ func TestRead(t *testing.T) {
 
 func TestProvenanceFromInput(t *testing.T) {
 	data, _ := os.ReadFile("testdata/provenance.csv")
-	res, err := Read(strings.NewReader(string(data)), CSV, defaults)
+	res, err := Read(strings.NewReader(string(data)), CSV, defaults, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestProvenanceFromInput(t *testing.T) {
 		t.Errorf("csv defaults = %+v", last)
 	}
 	data, _ = os.ReadFile("testdata/bundle.json")
-	res, err = Read(strings.NewReader(string(data)), STIX, defaults)
+	res, err = Read(strings.NewReader(string(data)), STIX, defaults, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,12 +90,27 @@ func TestProvenanceFromInput(t *testing.T) {
 }
 
 func TestMissingProvenanceIsRejected(t *testing.T) {
-	res, err := Read(strings.NewReader("example.com\n"), Plain, entry.Provenance{})
+	res, err := Read(strings.NewReader("example.com\n"), Plain, entry.Provenance{}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(res.Entries) != 0 || len(res.Rejected) != 1 || !strings.Contains(res.Rejected[0].Reason, "provenance") {
 		t.Errorf("result = %+v", res)
+	}
+}
+
+func TestSharedPlatformsNeedConsent(t *testing.T) {
+	in := "github.com\nwww.linkedin.com\ngithub.com/some-user/\nexample.com\n"
+	res, err := Read(strings.NewReader(in), Plain, defaults, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Entries) != 2 || len(res.Rejected) != 2 || !strings.Contains(res.Rejected[0].Reason, "shared platform") {
+		t.Errorf("result = %+v", res)
+	}
+	res, _ = Read(strings.NewReader(in), Plain, defaults, Options{AllowPlatforms: true})
+	if len(res.Entries) != 4 {
+		t.Errorf("with AllowPlatforms: %+v", res)
 	}
 }
 
@@ -109,7 +124,7 @@ func TestReadErrors(t *testing.T) {
 		{"name,kind\nexample.com,seized\n", CSV},
 		{"x", "xml"},
 	} {
-		if _, err := Read(strings.NewReader(tt.in), tt.format, defaults); err == nil {
+		if _, err := Read(strings.NewReader(tt.in), tt.format, defaults, Options{}); err == nil {
 			t.Errorf("Read(%q, %s) succeeded", tt.in, tt.format)
 		}
 	}
@@ -122,7 +137,7 @@ func FuzzRead(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		res, err := Read(strings.NewReader(string(b)), Auto, defaults)
+		res, err := Read(strings.NewReader(string(b)), Auto, defaults, Options{})
 		if err != nil {
 			return
 		}

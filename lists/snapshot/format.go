@@ -311,7 +311,7 @@ func (r *reader) header() header {
 	if r.err != nil {
 		return h
 	}
-	m, k := bloomParams(h.keys + h.markers)
+	m, k := bloomParams(h.keys)
 	switch {
 	case hash != hashXXH64:
 		r.fail("hash function %d: %w", hash, ErrVersion)
@@ -321,7 +321,7 @@ func (r *reader) header() header {
 		r.fail("%d entries but %d keys: %w", h.entries, h.keys, ErrMalformed)
 	case h.bloomM != m || h.bloomK != k:
 		r.fail("Bloom filter of %d bits and %d hashes for %d keys, want %d and %d: %w",
-			h.bloomM, h.bloomK, h.keys+h.markers, m, k, ErrMalformed)
+			h.bloomM, h.bloomK, h.keys, m, k, ErrMalformed)
 	case int(h.indexWidth) != indexWidthFor(h.provenances):
 		r.fail("index width %d for %d provenances: %w", h.indexWidth, h.provenances, ErrMalformed)
 	case h.keys > 0 && h.provenances == 0:
@@ -384,6 +384,7 @@ func Parse(b []byte) (*Snapshot, error) {
 	copy(s.KeyID[:], b[len(b)-trailerLen:])
 	copy(s.Signature[:], b[len(b)-ed25519.SignatureSize:])
 	s.bloom = bloom.FromWithM(words, uint(h.bloomM), uint(h.bloomK))
+	s.prefilter = newPrefilter(s.Keys)
 	return s, nil
 }
 

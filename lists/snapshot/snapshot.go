@@ -62,9 +62,12 @@ type Snapshot struct {
 	KeyID       keys.ID
 	Signature   [ed25519.SignatureSize]byte
 
+	pre        []uint64
+	preShift   uint
 	index      []byte // provenance index of each key, indexWidth bytes little-endian
 	indexWidth int
 	bloom      *bloom.BloomFilter
+	prefilter  prefilter
 	raw        []byte // the encoded, signed snapshot
 }
 
@@ -212,17 +215,14 @@ func putIndex(b []byte, width int, v uint32) {
 }
 
 func (s *Snapshot) buildBloom() {
-	s.BloomM, s.BloomK = bloomParams(len(s.Keys) + len(s.Markers))
+	s.BloomM, s.BloomK = bloomParams(len(s.Keys))
 	s.bloom = bloom.New(uint(s.BloomM), uint(s.BloomK))
 	var b [8]byte
 	for _, fp := range s.Keys {
 		putUint64(b[:], fp)
 		s.bloom.Add(b[:])
 	}
-	for _, fp := range s.Markers {
-		putUint64(b[:], fp)
-		s.bloom.Add(b[:])
-	}
+	s.prefilter = newPrefilter(s.Keys)
 }
 
 func validName(name string) error {

@@ -18,6 +18,7 @@ func runImport(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 	out := fs.String("out", "-", "entry file to write, - for stdout")
 	rejects := fs.String("rejects", "", "write every rejected line here (TSV: line, input, reason)")
 	kind := fs.String("kind", "", "seized or flagged")
+	allowPlatforms := fs.Bool("allow-platforms", false, "accept whole shared platforms (github.com, linkedin.com, ...) as entries")
 	var prov entry.Provenance
 	fs.StringVar(&prov.Authority, "authority", "", "who listed these (e.g. \"US Department of Justice\")")
 	fs.StringVar(&prov.Date, "date", "", "date of the seizure or report, YYYY-MM-DD")
@@ -41,7 +42,7 @@ func runImport(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 	if err != nil {
 		return fail(stderr, "import", exitUsage, "%v", err)
 	}
-	res, err := ingest.Read(bytes.NewReader(in), ingest.Format(*format), prov)
+	res, err := ingest.Read(bytes.NewReader(in), ingest.Format(*format), prov, ingest.Options{AllowPlatforms: *allowPlatforms})
 	if err != nil {
 		return fail(stderr, "import", exitUsage, "%v", err)
 	}

@@ -1,0 +1,135 @@
+package check
+
+import (
+	"crypto/ed25519"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redflag/redflag/lists/canon"
+	"github.com/redflag/redflag/lists/entry"
+	"github.com/redflag/redflag/lists/internal/synthetic"
+	"github.com/redflag/redflag/lists/snapshot"
+)
+
+var testPriv = ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
+
+func smallSnapshot(t testing.TB) *snapshot.Snapshot {
+	t.Helper()
+	var es []entry.Entry
+	for _, p := range []string{"silverstarchina.com", "github.com/some-user/"} {
+		pat, err := entry.ParsePattern(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		es = append(es, entry.Entry{Pattern: pat, Provenance: synthetic.Provenances[0]})
+	}
+	es[1].Provenance = synthetic.Provenances[2]
+	s, err := snapshot.Build(snapshot.Options{Name: "test", Version: 42, Created: time.Unix(0, 0)}, es, testPriv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestCheck(t *testing.T) {
+	s := smallSnapshot(t)
+	tests := []struct {
+		input, verdict, match, registrable, errPart string
+	}{
+		{"HTTP://WWW.SilverStarChina.COM./careers?x=1#top", Seized, "silverstarchina.com/", "silverstarchina.com", ""},
+		{"hr@silverstarchina.com", Seized, "silverstarchina.com/", "silverstarchina.com", ""},
+		{"https://github.com/some-user/repo", Flagged, "github.com/some-user/", "github.com", ""},
+		{"https://github.com/", Clean, "", "github.com", ""},
+		{"https://example.com", Clean, "", "example.com", ""},
+		{"", Invalid, "", "", "empty"},
+		{"http://", Invalid, "", "", "no host"},
+	}
+	for _, tt := range tests {
+		r := Check(s, tt.input, Options{})
+		if r.Verdict != tt.verdict || r.Match != tt.match || r.Registrable != tt.registrable || !strings.Contains(r.Error, tt.errPart) {
+			t.Errorf("Check(%q) = %+v", tt.input, r)
+		}
+		if r.ListVersion != 42 || r.Input != tt.input {
+			t.Errorf("Check(%q): version %d, input %q", tt.input, r.ListVersion, r.Input)
+		}
+		if r.Listed() != (r.Entry != nil) {
+			t.Errorf("Check(%q): listed %v but entry %v", tt.input, r.Listed(), r.Entry)
+		}
+	}
+}
+
+func TestCheckJSON(t *testing.T) {
+	r := Check(smallSnapshot(t), "https://www.silverstarchina.com/", Options{Expressions: true})
+	b, _ := json.Marshal(r)
+	for _, want := range []string{`"verdict":"seized"`, `"match":"silverstarchina.com/"`, `"list_version":42`,
+		`"expressions":["www.silverstarchina.com/","silverstarchina.com/"]`, `"entry":{"kind":"seized","authority":"US Department of Justice"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("json %s lacks %s", b, want)
+		}
+	}
+}
+
+var (
+	bigOnce sync.Once
+	big     *snapshot.Snapshot
+	bigURLs []string
+)
+
+// bigSnapshot is a 1,000,000-entry list and 100,000 URLs, 1% of them
+// listed, 10% on shared platforms that carry prefix entries.
+func bigSnapshot(b *testing.B) (*snapshot.Snapshot, []string) {
+	bigOnce.Do(func() {
+		es := synthetic.Entries(1_000_000, 1)
+		var err error
+		big, err = snapshot.Build(snapshot.Options{Name: "bench", Version: 1, Created: time.Unix(0, 0)}, es, testPriv)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bigURLs = synthetic.URLs(100_000, 2, es, 1)
+	})
+	return big, bigURLs
+}
+
+// BenchmarkCheck is the cost of one check.Check — canonicalization, the
+// registrable domain and the lookup — per URL on a 1M-entry list.
+func BenchmarkCheck(b *testing.B) {
+	s, urls := bigSnapshot(b)
+	b.ResetTimer()
+	listed := 0
+	for i := 0; i < b.N; i++ {
+		if Check(s, urls[i%len(urls)], Options{}).Listed() {
+			listed++
+		}
+	}
+	b.ReportMetric(float64(listed)/float64(b.N)*100, "%listed")
+}
+
+// BenchmarkCanonicalize is canonicalization alone, the floor under Check.
+func BenchmarkCanonicalize(b *testing.B) {
+	_, urls := bigSnapshot(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		canon.Parse(urls[i%len(urls)])
+	}
+}
+
+// BenchmarkNaiveAllExpressions is the baseline Lookup improves on: build
+// every expression string and probe each one.
+func BenchmarkNaiveAllExpressions(b *testing.B) {
+	s, urls := bigSnapshot(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		u, err := canon.Parse(urls[i%len(urls)])
+		if err != nil {
+			continue
+		}
+		for _, e := range u.Expressions() {
+			if _, ok := s.Contains(e); ok {
+				break
+			}
+		}
+	}
+}

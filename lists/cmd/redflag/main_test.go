@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/redflag/redflag/lists/check"
+)
+
+// redflag runs the command in-process and returns its exit status and
+// output.
+func redflag(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	st := run(args, &out, &errOut, strings.NewReader(stdin))
+	return st, out.String(), errOut.String()
+}
+
+func TestCheckEmbeddedDefault(t *testing.T) {
+	st, out, _ := redflag(t, "", "check", "--json", "HTTP://WWW.SilverStarChina.COM./careers?x=1#top")
+	if st != exitListed {
+		t.Fatalf("exit %d, want 1", st)
+	}
+	var r check.Result
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Verdict != "seized" || r.Match != "silverstarchina.com/" || r.Registrable != "silverstarchina.com" ||
+		r.Entry == nil || !strings.Contains(r.Entry.Authority, "US Department of Justice") || r.Entry.Date != "2023-10-17" ||
+		r.Canonical != "http://www.silverstarchina.com/careers?x=1" || len(r.Expressions) != 6 || r.ListVersion == 0 {
+		t.Errorf("result %+v", r)
+	}
+
+	tests := []struct {
+		args    []string
+		status  int
+		outPart string
+	}{
+		{[]string{"check", "https://example.com"}, exitOK, "clean"},
+		{[]string{"check", "cloudfox.com", "silverstar.com"}, exitOK, "clean"},
+		{[]string{"check", ""}, exitUsage, "empty"},
+		{[]string{"check", "http://"}, exitUsage, "no host"},
+		{[]string{"check", "https://example.com", "jinyang.asia"}, exitListed, "Seized by US Department of Justice"},
+		{[]string{"check", "--json", "http:// leadingspace.com/"}, exitOK, `"canonical":"http://%20leadingspace.com/"`},
+		{[]string{"check", "--snapshot", "/nonexistent.snap", "--pub", "/nonexistent.pub", "x.com"}, exitUsage, ""},
+		{[]string{"check", "--bogus"}, exitUsage, ""},
+		{[]string{"nosuchcommand"}, exitUsage, ""},
+	}
+	for _, tt := range tests {
+		st, out, errOut := redflag(t, "", tt.args...)
+		if st != tt.status || !strings.Contains(out+errOut, tt.outPart) {
+			t.Errorf("redflag %q: exit %d, output %q %q; want exit %d and %q", tt.args, st, out, errOut, tt.status, tt.outPart)
+		}
+	}
+}
+
+func TestCheckStdin(t *testing.T) {
+	st, out, _ := redflag(t, "https://example.com\r\nhttps://jobs.xinlusoft.com/\n\nhr@foxvsun.com\n", "check", "--json")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if st != exitUsage || len(lines) != 4 {
+		t.Fatalf("exit %d, %d lines: %s", st, len(lines), out)
+	}
+	for i, want := range []string{"clean", "seized", "invalid", "seized"} {
+		var r check.Result
+		json.Unmarshal([]byte(lines[i]), &r)
+		if r.Verdict != want {
+			t.Errorf("line %d: %s, want %s", i+1, r.Verdict, want)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, cmd := range []string{"keygen", "import", "build", "verify", "diff", "apply", "check"} {
+		st, _, errOut := redflag(t, "", cmd, "--help")
+		if st != exitOK || !strings.Contains(errOut, "Usage: redflag "+cmd) {
+			t.Errorf("%s --help: exit %d, %q", cmd, st, errOut)
+		}
+	}
+	if st, _, errOut := redflag(t, "", "--help"); st != exitOK || !strings.Contains(errOut, "Commands:") {
+		t.Errorf("--help: exit %d, %q", st, errOut)
+	}
+}
+
+// The whole list lifecycle through the command: keys, import, build,
+// verify, check, a new version, diff, apply.
+func TestLifecycle(t *testing.T) {
+	dir := t.TempDir()
+	p := func(name string) string { return filepath.Join(dir, name) }
+	mustRun := func(want int, stdin string, args ...string) string {
+		t.Helper()
+		st, out, errOut := redflag(t, stdin, args...)
+		if st != want {
+			t.Fatalf("redflag %q: exit %d, want %d\n%s%s", args, st, want, out, errOut)
+		}
+		return out + errOut
+	}
+	mustRun(exitOK, "", "keygen", "--out", p("k"))
+	mustRun(exitOK, "", "keygen", "--out", p("other"))
+	if st, _, errOut := redflag(t, "", "keygen", "--out", p("k")); st == exitOK || !strings.Contains(errOut, "exists") {
+		t.Errorf("keygen over an existing key: exit %d %q", st, errOut)
+	}
+
+	prov := []string{"--kind", "flagged", "--authority", "Acme security team", "--date", "2026-11-20", "--reference", "https://acme.example/advisory/7"}
+	out := mustRun(exitListed, "", append(append([]string{"import", "--out", p("acme.tsv"), "--rejects", p("rejects.tsv")}, prov...), "testdata/acme.hosts")...)
+	if !strings.Contains(out, "accepted 2, rejected 2") || !strings.Contains(out, "public suffix") || !strings.Contains(out, "shared platform") {
+		t.Errorf("import summary: %s", out)
+	}
+	if rej, _ := os.ReadFile(p("rejects.tsv")); !strings.Contains(string(rej), "co.uk") {
+		t.Errorf("rejects file: %q", rej)
+	}
+	mustRun(exitOK, "", append(append([]string{"import", "--format", "plain", "--out", p("prefixes.tsv")}, prov...), "testdata/prefixes.txt")...)
+
+	mustRun(exitOK, "", "build", "--key", p("k.key"), "--name", "acme", "--version", "100", "--out", p("v100.snap"), p("acme.tsv"))
+	mustRun(exitOK, "", "build", "--key", p("k.key"), "--name", "acme", "--version", "200", "--out", p("v200.snap"), p("acme.tsv"), p("prefixes.tsv"))
+
+	out = mustRun(exitOK, "", "verify", "--pub", p("k.pub"), p("v100.snap"))
+	if !strings.Contains(out, `"version": 100`) || !strings.Contains(out, `"entries": 2`) {
+		t.Errorf("verify: %s", out)
+	}
+	out = mustRun(exitListed, "", "verify", "--pub", p("other.pub"), p("v100.snap"))
+	if !strings.Contains(out, "untrusted key") {
+		t.Errorf("verify with the wrong key: %s", out)
+	}
+	raw, _ := os.ReadFile(p("v100.snap"))
+	raw[20] ^= 1
+	os.WriteFile(p("tampered.snap"), raw, 0o644)
+	out = mustRun(exitListed, "", "verify", "--pub", p("k.pub"), p("tampered.snap"))
+	if !strings.Contains(out, "bad signature") {
+		t.Errorf("verify tampered: %s", out)
+	}
+
+	out = mustRun(exitListed, "", "check", "--snapshot", p("v200.snap"), "--pub", p("k.pub"),
+		"https://www.github.com/some-user/repo", "https://github.com/another", "https://jobs.fake-recruiter.example/")
+	if !strings.Contains(out, "flagged  https://www.github.com/some-user/repo  (matches github.com/some-user/)") ||
+		!strings.Contains(out, "clean    https://github.com/another") || !strings.Contains(out, "matches fake-recruiter.example/") {
+		t.Errorf("check: %s", out)
+	}
+
+	mustRun(exitOK, "", "diff", "--key", p("k.key"), "--out", p("100-200.delta"), p("v100.snap"), p("v200.snap"))
+	mustRun(exitOK, "", "apply", "--pub", p("k.pub"), "--out", p("applied.snap"), p("v100.snap"), p("100-200.delta"))
+	a, _ := os.ReadFile(p("applied.snap"))
+	b, _ := os.ReadFile(p("v200.snap"))
+	if !bytes.Equal(a, b) {
+		t.Error("v100 + delta != v200")
+	}
+	mustRun(exitOK, "", "verify", "--pub", p("k.pub"), "--base", p("v100.snap"), p("100-200.delta"))
+	out = mustRun(exitListed, "", "verify", "--pub", p("k.pub"), "--base", p("v200.snap"), p("100-200.delta"))
+	if !strings.Contains(out, "does not apply") {
+		t.Errorf("delta on the wrong base: %s", out)
+	}
+	out = mustRun(exitUsage, "", "diff", "--key", p("k.key"), p("v200.snap"), p("v100.snap"))
+	if !strings.Contains(out, "not newer") {
+		t.Errorf("backwards diff: %s", out)
+	}
+
+	// A bad line fails the build and is named.
+	os.WriteFile(p("bad.tsv"), []byte("pattern\tkind\tdate\tauthority\treference\tnote\ncom\tseized\t2023-10-17\tX\thttps://x.org/\t\n"), 0o644)
+	out = mustRun(exitUsage, "", "build", "--key", p("k.key"), "--out", p("bad.snap"), p("bad.tsv"))
+	if !strings.Contains(out, "bad.tsv:line 2") || !strings.Contains(out, "public suffix") {
+		t.Errorf("bad build: %s", out)
+	}
+	if _, err := os.Stat(p("bad.snap")); err == nil {
+		t.Error("a failed build wrote its output")
+	}
+}
