@@ -52,6 +52,7 @@ func readCSV(data []byte, defaults entry.Provenance, acc *accumulator) error {
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	r.Comment = '#'
+	r.LazyQuotes = true // exported spreadsheets often carry stray quotes
 	header, err := r.Read()
 	if err != nil {
 		return fmt.Errorf("ingest: csv header: %w", err)
@@ -65,18 +66,15 @@ func readCSV(data []byte, defaults entry.Provenance, acc *accumulator) error {
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				acc.reject(pe.Line, "", "csv: "+pe.Err.Error())
-				if pe.Err == csv.ErrFieldCount {
-					continue
-				}
+			if !errors.As(err, &pe) {
 				return fmt.Errorf("ingest: %w", err)
 			}
-			return fmt.Errorf("ingest: %w", err)
+			acc.reject(pe.StartLine, "", "csv: "+pe.Err.Error())
+			continue
 		}
+		line, _ := r.FieldPos(0)
 		get := func(field string) string {
 			if i, ok := cols[field]; ok && i < len(row) {
 				return strings.TrimSpace(row[i])

@@ -148,6 +148,9 @@ func TestLifecycle(t *testing.T) {
 		t.Error("v100 + delta != v200")
 	}
 	mustRun(exitOK, "", "verify", "--pub", p("k.pub"), "--base", p("v100.snap"), p("100-200.delta"))
+	if out := mustRun(exitUsage, "", "verify", "--pub", p("k.pub"), p("100-200.delta")); !strings.Contains(out, "pass --base") {
+		t.Errorf("verify of a delta without its base: %s", out)
+	}
 	out = mustRun(exitListed, "", "verify", "--pub", p("k.pub"), "--base", p("v200.snap"), p("100-200.delta"))
 	if !strings.Contains(out, "does not apply") {
 		t.Errorf("delta on the wrong base: %s", out)

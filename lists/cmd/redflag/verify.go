@@ -42,6 +42,9 @@ func runVerify(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 		if s, err = snapshot.ApplyDelta(from, b, trust); err != nil {
 			return fail(stderr, "verify", exitListed, "%s: %v", fs.Arg(0), err)
 		}
+	} else if info, derr := snapshot.ReadDeltaInfo(b); derr == nil {
+		return fail(stderr, "verify", exitUsage, "%s is a delta (list %s, %d -> %d): pass --base with the version %d snapshot",
+			fs.Arg(0), info.Name, info.FromVersion, info.ToVersion, info.FromVersion)
 	} else if s, err = snapshot.Open(b, trust); err != nil {
 		return fail(stderr, "verify", exitListed, "%s: %v", fs.Arg(0), err)
 	}
