@@ -63,3 +63,14 @@ func Check(s *snapshot.Snapshot, input string, opt Options) Result {
 	r.Entry = &m.Provenance
 	return r
 }
+
+// Lookup is the verdict alone, for hot paths that mark many links and need
+// neither the canonical URL nor the registrable domain.
+func Lookup(s *snapshot.Snapshot, input string) (snapshot.Match, bool, error) {
+	u, err := canon.Parse(input)
+	if err != nil {
+		return snapshot.Match{}, false, err
+	}
+	m, ok := s.Lookup(u)
+	return m, ok, nil
+}

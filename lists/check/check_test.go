@@ -61,6 +61,17 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+func TestLookupAgreesWithCheck(t *testing.T) {
+	s := smallSnapshot(t)
+	for _, in := range []string{"https://x.silverstarchina.com/", "https://github.com/some-user", "https://github.com/", "", "hr@silverstarchina.com"} {
+		m, ok, err := Lookup(s, in)
+		r := Check(s, in, Options{})
+		if ok != r.Listed() || m.Expression != r.Match || (err != nil) != (r.Verdict == Invalid) {
+			t.Errorf("Lookup(%q) = %q %v %v; Check says %+v", in, m.Expression, ok, err, r)
+		}
+	}
+}
+
 func TestCheckJSON(t *testing.T) {
 	r := Check(smallSnapshot(t), "https://www.silverstarchina.com/", Options{Expressions: true})
 	b, _ := json.Marshal(r)
@@ -105,6 +116,16 @@ func BenchmarkCheck(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(listed)/float64(b.N)*100, "%listed")
+}
+
+// BenchmarkLookup is the verdict alone (canonicalization and every
+// expression), without building the reported fields.
+func BenchmarkLookup(b *testing.B) {
+	s, urls := bigSnapshot(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Lookup(s, urls[i%len(urls)])
+	}
 }
 
 // BenchmarkCanonicalize is canonicalization alone, the floor under Check.
