@@ -10,7 +10,7 @@ import (
 
 	"github.com/redflag/redflag/lists/canon"
 	"github.com/redflag/redflag/lists/entry"
-	"github.com/redflag/redflag/lists/internal/synthetic"
+	"github.com/redflag/redflag/lists/synthetic"
 	"github.com/redflag/redflag/lists/snapshot"
 )
 

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/redflag/redflag/lists/entry"
-	"github.com/redflag/redflag/lists/internal/synthetic"
+	"github.com/redflag/redflag/lists/synthetic"
 )
 
 var (
