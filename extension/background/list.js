@@ -1,0 +1,95 @@
+// The list the extension checks against: the checker's embedded default
+// snapshot, replaced at start by the newest good one stored, and by
+// updates. All checks go through here so the allowlist applies everywhere.
+import * as checker from '../checker/checker.js';
+import { loadList, saveList } from './store.js';
+import { allowlisted } from '../shared/settings.js';
+
+const timings = { startedAt: performance.now() };
+let allowlist = [];
+let started;
+
+// start loads the checker, adds trusted keys from policy, then the stored
+// list when it is newer than the embedded one. It is idempotent: every
+// caller awaits the same start.
+export function start(settings) {
+  started ??= (async () => {
+    await checker.ready;
+    timings.checkerReady = performance.now();
+    await configure(settings);
+    const info = await checker.info();
+    timings.embeddedVersion = info.version;
+    try {
+      const stored = await loadList(info.name);
+      timings.storedRead = performance.now();
+      if (stored && stored.version > info.version) {
+        const r = await checker.load(stored.bytes);
+        timings.storedLoaded = performance.now();
+        timings.storedResult = r.ok ? 'loaded' : `refused: ${r.error}`;
+      }
+    } catch (e) {
+      timings.storedResult = `unreadable: ${e.message}`;
+    }
+    timings.ready = performance.now();
+  })();
+  return started;
+}
+
+// configure applies settings that change how checks answer: the
+// allowlist, and keys a policy trusts (before a stored list signed by one
+// of them loads).
+export async function configure(settings) {
+  allowlist = settings.allowlist;
+  if (settings.trustedKeys.length === 0) return;
+  await checker.ready;
+  const r = await checker.addTrustedKeys(settings.trustedKeys);
+  if (!r.ok) console.warn(`RedFlag: trusted keys not added: ${r.error}`);
+}
+
+function applyAllowlist(r) {
+  if ((r.verdict === 'seized' || r.verdict === 'flagged') && allowlisted(hostOf(r), allowlist)) {
+    return { ...r, verdict: 'clean', allowlisted: true };
+  }
+  return r;
+}
+
+function hostOf(r) {
+  const c = r.canonical ?? '';
+  const m = /^[a-z]+:\/\/([^/:]+)/.exec(c);
+  return m ? m[1] : r.registrable;
+}
+
+export async function check(input) {
+  await started;
+  const r = applyAllowlist(await checker.check(input));
+  timings.firstVerdict ??= performance.now();
+  return r;
+}
+
+export async function checkMany(inputs) {
+  await started;
+  return (await checker.checkMany(inputs)).map(applyAllowlist);
+}
+
+export async function info() {
+  await started;
+  return checker.info();
+}
+
+export function startTimings() {
+  return { ...timings };
+}
+
+// replace verifies and installs new list bytes (a snapshot, or a delta when
+// isDelta), stores the result and returns {ok, version, error}. On any
+// failure the current list stays.
+export async function replace(bytes, { isDelta, etag }) {
+  await started;
+  const r = isDelta ? await checker.applyDelta(bytes) : await checker.load(bytes);
+  if (!r.ok) return r;
+  const { name } = await checker.info();
+  await saveList(name, { bytes: await checker.snapshotBytes(), version: r.version, etag });
+  return r;
+}
+
+export const listed = (r) => r.verdict === 'seized' || r.verdict === 'flagged';

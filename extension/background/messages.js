@@ -1,0 +1,85 @@
+// Answers the protocol's messages (shared/protocol.js). Content scripts,
+// which run in web pages, may only ask CHECK_MANY; the extension's own
+// pages may ask everything.
+import '../shared/protocol.js';
+import { api } from '../shared/browser.js';
+import * as list from './list.js';
+import * as updater from './updater.js';
+import { allow, navigationTimings } from './navigation.js';
+import { settings } from './config.js';
+
+const Msg = globalThis.RedFlagProtocol;
+const MAX_BATCH = 20_000;
+const extensionOrigin = new URL(api.runtime.getURL('')).origin;
+
+const handlers = {
+  async [Msg.CHECK]({ input }) {
+    if (typeof input !== 'string') throw new Error('input must be a string');
+    return { result: await list.check(input.slice(0, 4096)) };
+  },
+
+  async [Msg.CHECK_MANY]({ inputs }) {
+    if (!Array.isArray(inputs) || inputs.length > MAX_BATCH) throw new Error(`inputs must be an array of at most ${MAX_BATCH} strings`);
+    const results = await list.checkMany(inputs.map((s) => String(s).slice(0, 4096)));
+    const listed = [];
+    results.forEach((r, i) => {
+      if (list.listed(r)) listed.push([i, { verdict: r.verdict, match: r.match, entry: r.entry }]);
+    });
+    return { listed };
+  },
+
+  async [Msg.WARNING_INFO]({ url }) {
+    const [result, { values }] = await Promise.all([list.check(String(url)), settings()]);
+    return { result, mode: values.mode, reportUrl: values.reportUrl };
+  },
+
+  async [Msg.PROCEED]({ url }, sender) {
+    const { values } = await settings();
+    if (values.mode === 'block') throw new Error('blocked by your organization');
+    const r = await list.check(String(url));
+    if (!/^https?:/.test(url)) throw new Error('not a web address');
+    if (list.listed(r)) await allow(sender.tab.id, r.match);
+    await api.tabs.update(sender.tab.id, { url });
+    return {};
+  },
+
+  async [Msg.GO_BACK](_, sender) {
+    try {
+      await api.tabs.goBack(sender.tab.id);
+    } catch {
+      await api.tabs.update(sender.tab.id, { url: 'about:blank' });
+    }
+    return {};
+  },
+
+  async [Msg.STATUS]() {
+    const [info, update, s, alarm] = await Promise.all([list.info(), updater.readState(), settings(), api.alarms.get(updater.ALARM)]);
+    return {
+      list: info,
+      update: { ...update, nextAt: alarm?.scheduledTime ?? null },
+      settings: s,
+      timings: { start: list.startTimings(), navigation: navigationTimings() },
+    };
+  },
+
+  async [Msg.UPDATE_NOW]() {
+    return { status: await updater.updateNow() };
+  },
+};
+
+const contentAllowed = new Set([Msg.CHECK_MANY]);
+
+export function register() {
+  api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+    const handler = handlers[msg?.type];
+    const fromExtension = sender.origin === extensionOrigin || (sender.url ?? '').startsWith(extensionOrigin);
+    if (!handler || sender.id !== api.runtime.id || (!fromExtension && !contentAllowed.has(msg.type))) {
+      return false;
+    }
+    handler(msg, sender).then(
+      (answer) => sendResponse({ ok: true, ...answer }),
+      (e) => sendResponse({ ok: false, error: e.message }),
+    );
+    return true; // answer asynchronously
+  });
+}

@@ -1,0 +1,214 @@
+// Marks listed links, email addresses and domains on job and freelance
+// platforms. It collects candidates from the page (link targets, and
+// emails and bare domains in text), asks the background to check them in
+// one batch, and puts an accessible badge next to the listed ones. Content
+// added later is picked up by a MutationObserver, batched and throttled.
+// Page content never leaves the browser: only the extension's checker
+// sees it.
+//
+// A classic script (content scripts cannot be modules); shared/protocol.js
+// runs before it.
+(() => {
+  const Msg = globalThis.RedFlagProtocol;
+  const api = globalThis.browser ?? globalThis.chrome;
+  const THROTTLE_MS = 250;
+  const MAX_BATCH = 5000;
+  const OURS = 'data-redflag';
+  // An email address, or a domain name with an optional path, not part of
+  // a longer word or address.
+  const TOKEN = /([A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24})|(?<![\w@.\/-])((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(\/[^\s<>"'()\[\]{}]*)?(?![\w@-])/g;
+  const SKIP_TEXT = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEXTAREA', 'INPUT', 'SELECT', 'OPTION', 'A', 'CODE', 'PRE', 'TEMPLATE', 'SVG']);
+
+  // verdicts: input → summary (listed) | null (clean); absent = not asked yet.
+  const verdicts = new Map();
+  // waiting: input → [target] asked and not answered yet.
+  const waiting = new Map();
+  const linkSeen = new WeakMap(); // <a> → the href it was scanned with
+  const stats = { scans: 0, scriptMs: 0, lastScan: null, marked: 0 };
+
+  let pendingRoots = [];
+  let timer = 0;
+
+  function say(name, subs) {
+    return api.i18n.getMessage(name, subs) || name;
+  }
+
+  // why is the tooltip and accessible label of a badge.
+  function why(summary) {
+    const e = summary.entry ?? {};
+    const kind = summary.verdict === 'seized' ? 'badgeSeized' : 'badgeFlagged';
+    let text = say(kind, [e.authority || say('unknownAuthority'), e.date || '?']);
+    if (e.note) text += ` — ${e.note}`;
+    return `${text} (${say('badgeListedAs', [summary.match])})`;
+  }
+
+  function badge(summary) {
+    const b = document.createElement('span');
+    b.setAttribute(OURS, 'badge');
+    b.className = `redflag-badge redflag-${summary.verdict}`;
+    b.setAttribute('role', 'img');
+    const label = why(summary);
+    b.setAttribute('aria-label', `RedFlag: ${label}`);
+    b.title = `RedFlag: ${label}`;
+    b.tabIndex = 0; // the tooltip's text is reachable by keyboard too
+    b.textContent = summary.verdict === 'seized' ? say('badgeTextSeized') : say('badgeTextFlagged');
+    return b;
+  }
+
+  function ours(node) {
+    const el = node.nodeType === 1 ? node : node.parentElement;
+    return el !== null && el.closest(`[${OURS}]`) !== null;
+  }
+
+  // collect finds candidates under root: [{input, link} | {input, text, at}].
+  function collect(root, targets) {
+    if (root.nodeType === 3) {
+      if (!ours(root)) scanText(root, targets);
+      return;
+    }
+    if (root.nodeType !== 1 && root.nodeType !== 9 && root.nodeType !== 11) return;
+    if (root.nodeType === 1 && ours(root)) return;
+    const links = root.nodeType === 1 && root.matches('a[href]') ? [root] : [];
+    for (const a of links.concat(Array.from(root.querySelectorAll('a[href]')))) {
+      const href = a.href;
+      if (linkSeen.get(a) === href || a.hasAttribute(OURS)) continue;
+      linkSeen.set(a, href);
+      const input = href.startsWith('mailto:') ? decodeURIComponent(href.slice(7).split('?')[0]) : href;
+      if (/^(https?:|[^:]+@)/i.test(input)) targets.push({ input, link: a });
+    }
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+      acceptNode(n) {
+        const p = n.parentElement;
+        if (p === null || SKIP_TEXT.has(p.nodeName.toUpperCase()) || p.closest(`a,[${OURS}],[contenteditable=""],[contenteditable=true]`)) {
+          return NodeFilter.FILTER_REJECT;
+        }
+        return NodeFilter.FILTER_ACCEPT;
+      },
+    });
+    for (let n = walker.nextNode(); n !== null; n = walker.nextNode()) scanText(n, targets);
+  }
+
+  function scanText(node, targets) {
+    const s = node.data;
+    if (s.length < 4 || s.indexOf('.') < 0) return;
+    TOKEN.lastIndex = 0;
+    for (let m = TOKEN.exec(s); m !== null; m = TOKEN.exec(s)) {
+      const token = m[0].replace(/[.,;:!?]+$/, '');
+      targets.push({ input: token, text: node, at: m.index });
+    }
+  }
+
+  function mark(target, summary) {
+    if (target.link) {
+      const a = target.link;
+      if (!a.isConnected || a.nextElementSibling?.getAttribute(OURS) === 'badge') return;
+      a.classList.add('redflag-listed');
+      a.after(badge(summary));
+    } else {
+      const node = target.text;
+      if (!node.isConnected || ours(node)) return;
+      const at = node.data.indexOf(target.input, Math.max(0, target.at - 1));
+      if (at < 0) return;
+      const hit = at > 0 ? node.splitText(at) : node;
+      hit.splitText(target.input.length);
+      const wrap = document.createElement('span');
+      wrap.setAttribute(OURS, 'hit');
+      wrap.className = 'redflag-listed';
+      hit.replaceWith(wrap);
+      wrap.append(hit, badge(summary));
+    }
+    stats.marked++;
+  }
+
+  // scan collects under roots, marks what is already known, and asks the
+  // background about the rest in batches.
+  function scan(roots) {
+    const t0 = performance.now();
+    const targets = [];
+    for (const r of roots) if (r.isConnected) collect(r, targets);
+    const ask = [];
+    const known = [];
+    for (const t of targets) {
+      if (verdicts.has(t.input)) {
+        if (verdicts.get(t.input)) known.push(t);
+      } else if (waiting.has(t.input)) {
+        waiting.get(t.input).push(t);
+      } else {
+        waiting.set(t.input, [t]);
+        ask.push(t.input);
+      }
+    }
+    const t1 = performance.now();
+    markAll(known);
+    const t2 = performance.now();
+    stats.scans++;
+    stats.scriptMs += t2 - t0;
+    stats.lastScan = { targets: targets.length, asked: ask.length, collectMs: t1 - t0, markMs: t2 - t1, startedAt: t0 };
+    for (let i = 0; i < ask.length; i += MAX_BATCH) send(ask.slice(i, i + MAX_BATCH), stats.lastScan);
+  }
+
+  function markAll(targets) {
+    if (targets.length === 0) return;
+    // Our own changes are not new content: hand the page's pending
+    // records to the queue, mark, then drop the records marking made.
+    queue(observer.takeRecords());
+    for (const t of targets) mark(t, verdicts.get(t.input));
+    observer.takeRecords();
+  }
+
+  async function send(inputs, scanStats) {
+    let answer;
+    try {
+      answer = await api.runtime.sendMessage({ type: Msg.CHECK_MANY, inputs });
+    } catch {
+      answer = undefined; // background restarting or extension reloaded
+    }
+    const t0 = performance.now();
+    const listed = new Map(answer?.ok ? answer.listed : []);
+    const toMark = [];
+    inputs.forEach((input, i) => {
+      const summary = listed.get(i) ?? null;
+      if (answer?.ok) verdicts.set(input, summary);
+      const targets = waiting.get(input) ?? [];
+      waiting.delete(input);
+      if (summary) toMark.push(...targets);
+    });
+    markAll(toMark);
+    const t1 = performance.now();
+    stats.scriptMs += t1 - t0;
+    scanStats.answerMarkMs = (scanStats.answerMarkMs ?? 0) + (t1 - t0);
+    scanStats.doneMs = t1 - scanStats.startedAt;
+  }
+
+  function queue(records) {
+    for (const rec of records) {
+      if (rec.type === 'attributes') pendingRoots.push(rec.target);
+      else for (const n of rec.addedNodes) if (!ours(n)) pendingRoots.push(n);
+    }
+    if (pendingRoots.length && !timer) timer = setTimeout(flush, THROTTLE_MS);
+  }
+
+  function flush() {
+    timer = 0;
+    const roots = pendingRoots;
+    pendingRoots = [];
+    // Drop roots inside other roots: they are scanned with them.
+    const set = new Set(roots);
+    scan(roots.filter((r) => {
+      for (let p = r.parentNode; p; p = p.parentNode) if (set.has(p)) return false;
+      return true;
+    }));
+  }
+
+  const observer = new MutationObserver(queue);
+  observer.observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['href'] });
+
+  api.runtime.onMessage.addListener((msg, _sender, sendResponse) => {
+    if (msg?.type === Msg.CONTENT_STATS) {
+      sendResponse({ ok: true, stats: { ...stats, lastScan: stats.lastScan && { ...stats.lastScan } } });
+    }
+    return false;
+  });
+
+  scan([document.body ?? document.documentElement]);
+})();

@@ -1,0 +1,75 @@
+// The warning page shown instead of a listed site. It asks the background
+// why the site is listed and offers Go back (focused), Proceed anyway
+// (not in block mode) and Report a mistake.
+import { ask, Msg } from '../shared/messages.js';
+import { localize, t, provenance, versionDate } from '../shared/i18n.js';
+
+const $ = (id) => document.getElementById(id);
+const url = new URLSearchParams(location.search).get('url') ?? '';
+
+function showError(e) {
+  $('error').textContent = e.message ?? String(e);
+  $('error').hidden = false;
+}
+
+function reportHref(reportUrl, site, result) {
+  if (!reportUrl) return '';
+  const body = `${t('reportBody')}\n\n${site}\n${result.match ?? ''}\nlist ${result.listVersion ?? ''}`;
+  if (reportUrl.startsWith('mailto:')) {
+    return `${reportUrl}?subject=${encodeURIComponent(t('reportSubject', [site]))}&body=${encodeURIComponent(body)}`;
+  }
+  const u = new URL(reportUrl);
+  u.searchParams.set('site', site);
+  if (result.match) u.searchParams.set('match', result.match);
+  return u.href;
+}
+
+async function main() {
+  localize();
+  $('back').focus();
+  $('back').addEventListener('click', () => ask(Msg.GO_BACK).catch(showError));
+  let site = url;
+  try { site = new URL(url).host; } catch { /* shown as given */ }
+  $('site').textContent = site;
+
+  const { result, mode, reportUrl } = await ask(Msg.WARNING_INFO, { url });
+  const listed = result.verdict === 'seized' || result.verdict === 'flagged';
+  document.title = t(listed && result.verdict === 'seized' ? 'warningTitleSeized' : 'warningTitleFlagged');
+  $('headline').textContent = document.title;
+  $('headline').className = `verdict-${result.verdict}`;
+  if (listed) {
+    $('why').textContent = provenance(result.verdict, result.entry);
+    if (result.entry?.note) {
+      $('note').textContent = result.entry.note;
+      $('note').hidden = false;
+    }
+    if (result.entry?.reference && /^https?:\/\//.test(result.entry.reference)) {
+      $('reference-link').href = result.entry.reference;
+      $('reference-link').textContent = result.entry.reference;
+      $('reference').hidden = false;
+    }
+  } else {
+    // Listed when the navigation started, not now (list updated, or
+    // allowlisted since): say so and let the person go on.
+    $('why').textContent = t('warningNoLongerListed');
+  }
+  $('match').textContent = result.match ?? '—';
+  $('version').textContent = versionDate(result.listVersion);
+
+  if (mode === 'block' && listed) {
+    $('blocked').hidden = false;
+  } else {
+    $('proceed').hidden = false;
+    $('proceed').addEventListener('click', () => ask(Msg.PROCEED, { url }).catch(showError));
+  }
+  const href = reportHref(reportUrl, site, result);
+  if (href) {
+    $('report').href = href;
+    $('report').target = '_blank';
+    $('report').rel = 'noopener noreferrer';
+    $('report').hidden = false;
+  }
+  document.body.dataset.ready = 'true';
+}
+
+main().catch(showError);

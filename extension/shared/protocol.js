@@ -1,0 +1,34 @@
+// The one message protocol between the extension's contexts: the background
+// service worker answers, the content script and the extension pages ask.
+//
+// Written as a plain script without import/export so it loads both as a
+// content script (content scripts cannot be ES modules) and as a module
+// (`import '../shared/protocol.js'`); either way it defines
+// globalThis.RedFlagProtocol.
+//
+// Every message is {type, ...fields}; every answer is {ok: true, ...} or
+// {ok: false, error: 'text'}.
+globalThis.RedFlagProtocol = Object.freeze({
+  // Check one link, email or domain → {ok, result} (the checker's result
+  // shape plus `allowlisted`).
+  CHECK: 'check',
+  // Content script → background: {inputs: [string]} → {ok, listed: [[index,
+  // summary]]}, summary = {verdict, match, entry}. Only listed inputs come
+  // back, so a page of clean links costs one short answer.
+  CHECK_MANY: 'checkMany',
+  // Warning page → background: {url} → {ok, result, mode, reportUrl}.
+  WARNING_INFO: 'warningInfo',
+  // Warning page → background: {url}; remembers the site for this tab and
+  // navigates there (refused in block mode).
+  PROCEED: 'proceed',
+  // Warning page → background: leave the warning page for the previous
+  // page, or a blank one when there is none.
+  GO_BACK: 'goBack',
+  // Popup → background: → {ok, list, update, settings, timings}.
+  STATUS: 'status',
+  // Popup → background: fetch from the update server now → {ok, status}.
+  UPDATE_NOW: 'updateNow',
+  // Background → content script (tabs.sendMessage): → {ok, stats} with the
+  // content script's own timings; used by the benchmarks.
+  CONTENT_STATS: 'contentStats',
+});

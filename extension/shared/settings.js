@@ -1,0 +1,145 @@
+// Settings: defaults, the user's choices (storage.local) and the managed
+// policy (storage.managed, schema in managed_schema.json). A value set by
+// policy wins and is locked: the options page shows it but cannot change it.
+import { api } from './browser.js';
+
+// DEFAULT_UPDATE_URL is the local `redflag serve` of a development build;
+// tools/build.mjs --update-url replaces it in a release build.
+export const DEFAULT_UPDATE_URL = 'http://127.0.0.1:8080';
+
+export const DEFAULTS = Object.freeze({
+  updateUrl: DEFAULT_UPDATE_URL,
+  trustedKeys: [],
+  checkIntervalMinutes: 30,
+  mode: 'warn',
+  reportUrl: '',
+  allowlist: [],
+});
+
+export const KEYS = Object.freeze(Object.keys(DEFAULTS));
+
+const USER_KEY = 'settings';
+
+// validate returns {value} normalized, or {error} saying what is wrong.
+export function validate(key, raw) {
+  switch (key) {
+    case 'updateUrl': {
+      const s = String(raw ?? '').trim();
+      if (s === '') return { value: '' }; // updates off
+      let u;
+      try { u = new URL(s); } catch { return { error: `"${s}" is not a URL` }; }
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') return { error: `"${s}": use https:// (or http:// for a local server)` };
+      if (u.search || u.hash) return { error: `"${s}": give the server's base URL, without ? or #` };
+      return { value: u.href.replace(/\/+$/, '') };
+    }
+    case 'trustedKeys': {
+      const list = toList(raw);
+      for (const k of list) {
+        if (!/^ed25519:[A-Za-z0-9+/]{43}=$/.test(k)) return { error: `"${k}" is not a public key of the form ed25519:BASE64 (32 bytes)` };
+      }
+      return { value: list };
+    }
+    case 'checkIntervalMinutes': {
+      const n = Number(raw);
+      if (!Number.isFinite(n) || n < 1 || n > 10080) return { error: `"${raw}": the check interval is a number of minutes from 1 to 10080` };
+      return { value: Math.round(n) };
+    }
+    case 'mode': {
+      if (raw !== 'warn' && raw !== 'block') return { error: `"${raw}": mode is warn or block` };
+      return { value: raw };
+    }
+    case 'reportUrl': {
+      const s = String(raw ?? '').trim();
+      if (s === '') return { value: '' };
+      if (/^mailto:[^@\s]+@[^@\s]+$/i.test(s)) return { value: s };
+      if (/^[^@\s:/]+@[^@\s]+\.[^@\s]+$/.test(s)) return { value: `mailto:${s}` };
+      let u;
+      try { u = new URL(s); } catch { return { error: `"${s}" is neither a URL nor an email address` }; }
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') return { error: `"${s}": use an https:// URL or an email address` };
+      return { value: u.href };
+    }
+    case 'allowlist': {
+      const list = toList(raw).map((d) => d.toLowerCase().replace(/^\*\./, '').replace(/\.$/, ''));
+      for (const d of list) {
+        if (!/^([a-z0-9-]+\.)+[a-z0-9-]+$/.test(d)) return { error: `"${d}" is not a domain name` };
+      }
+      return { value: list };
+    }
+    default:
+      return { error: `unknown setting "${key}"` };
+  }
+}
+
+function toList(raw) {
+  if (Array.isArray(raw)) return raw.map((s) => String(s).trim()).filter(Boolean);
+  return String(raw ?? '').split(/[\s,]+/).filter(Boolean);
+}
+
+// readPolicy returns the managed policy, {} where the browser has none
+// (Firefox without a policy file throws).
+export async function readPolicy() {
+  try {
+    return (await api.storage.managed.get(null)) ?? {};
+  } catch {
+    return {};
+  }
+}
+
+// readSettings merges defaults, user settings and policy. It returns
+// {values, locked: [key], problems: [text]}: an invalid stored or policy
+// value is ignored (the next source applies) and reported.
+export async function readSettings() {
+  const [policy, stored] = await Promise.all([
+    readPolicy(),
+    api.storage.local.get(USER_KEY).then((r) => r[USER_KEY] ?? {}),
+  ]);
+  const values = { ...DEFAULTS };
+  const locked = [];
+  const problems = [];
+  for (const key of KEYS) {
+    for (const [source, from] of [['policy', policy], ['settings', stored]]) {
+      if (from[key] === undefined) continue;
+      const v = validate(key, from[key]);
+      if (v.error) {
+        problems.push(`${source} ${key}: ${v.error}`);
+        continue;
+      }
+      values[key] = v.value;
+      if (source === 'policy') locked.push(key);
+      break;
+    }
+  }
+  return { values, locked, problems };
+}
+
+// saveSettings validates and stores the user's settings. It refuses
+// policy-locked keys and returns {errors: {key: text}} without saving
+// anything when one value is wrong.
+export async function saveSettings(changes) {
+  const { locked } = await readSettings();
+  const errors = {};
+  const clean = {};
+  for (const [key, raw] of Object.entries(changes)) {
+    if (locked.includes(key)) { errors[key] = 'set by your organization'; continue; }
+    const v = validate(key, raw);
+    if (v.error) errors[key] = v.error; else clean[key] = v.value;
+  }
+  if (Object.keys(errors).length) return { errors };
+  const stored = (await api.storage.local.get(USER_KEY))[USER_KEY] ?? {};
+  await api.storage.local.set({ [USER_KEY]: { ...stored, ...clean } });
+  return { errors: {} };
+}
+
+// onSettingsChanged calls fn when user settings or policy change.
+export function onSettingsChanged(fn) {
+  api.storage.onChanged.addListener((changes, area) => {
+    if (area === 'managed' || (area === 'local' && USER_KEY in changes)) fn();
+  });
+}
+
+// allowlisted reports whether host is an allowlisted domain or below one.
+export function allowlisted(host, allowlist) {
+  if (!host) return false;
+  host = host.toLowerCase().replace(/\.$/, '');
+  return allowlist.some((d) => host === d || host.endsWith(`.${d}`));
+}

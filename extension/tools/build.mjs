@@ -1,0 +1,68 @@
+// Builds loadable extension folders from this directory:
+//   build/chromium  the Manifest V3 extension as written (manifest.json)
+//   build/firefox   the same with Firefox's manifest bits (background
+//                   scripts instead of a service worker, a gecko id)
+// Options: --update-url URL sets the default update server of a release
+// build (and the host permission it needs); --only chromium|firefox.
+// The checker (checker/, built by `make wasm`) must exist.
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CONTENT = ['manifest.json', 'managed_schema.json', '_locales', 'background', 'checker', 'content', 'icons', 'pages', 'shared'];
+export const GECKO_ID = 'redflag@redflag.invalid';
+
+const { values: opts } = parseArgs({ options: { 'update-url': { type: 'string' }, only: { type: 'string' }, out: { type: 'string' } } });
+
+function copy(dest) {
+  rmSync(dest, { recursive: true, force: true });
+  mkdirSync(dest, { recursive: true });
+  for (const name of CONTENT) {
+    const src = join(root, name);
+    if (!existsSync(src)) throw new Error(`${src} is missing${name === 'checker' ? ' (run make wasm)' : ''}`);
+    cpSync(src, join(dest, name), { recursive: true });
+  }
+}
+
+function setUpdateUrl(dest, manifest) {
+  const url = opts['update-url'];
+  if (!url) return;
+  const u = new URL(url);
+  const file = join(dest, 'shared/settings.js');
+  const src = readFileSync(file, 'utf8');
+  const out = src.replace(/export const DEFAULT_UPDATE_URL = '[^']*';/, `export const DEFAULT_UPDATE_URL = ${JSON.stringify(u.href.replace(/\/+$/, ''))};`);
+  if (out === src) throw new Error('DEFAULT_UPDATE_URL not found in shared/settings.js');
+  writeFileSync(file, out);
+  manifest.host_permissions = [`${u.origin}/*`];
+}
+
+function writeManifest(dest, manifest) {
+  writeFileSync(join(dest, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+}
+
+export function firefoxManifest(m) {
+  const f = structuredClone(m);
+  f.background = { scripts: [m.background.service_worker], type: 'module' };
+  f.browser_specific_settings = {
+    gecko: { id: GECKO_ID, strict_min_version: '142.0', data_collection_permissions: { required: ['none'] } },
+  };
+  delete f.minimum_chrome_version;
+  // Firefox reads managed settings from enterprise policies
+  // (3rdparty.Extensions), not from a schema in the manifest.
+  delete f.storage;
+  return f;
+}
+
+const base = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
+const out = opts.out ?? join(root, 'build');
+for (const target of ['chromium', 'firefox']) {
+  if (opts.only && opts.only !== target) continue;
+  const dest = join(out, target);
+  copy(dest);
+  const m = target === 'firefox' ? firefoxManifest(base) : structuredClone(base);
+  setUpdateUrl(dest, m);
+  writeManifest(dest, m);
+  console.log(`built ${dest}`);
+}
