@@ -11,7 +11,7 @@ FUZZTIME ?= 60s
 GO_SOURCES := $(shell find lists wasm backend -name '*.go' -not -path '*/node_modules/*' 2>/dev/null) go.mod go.sum
 LIST_DATA  := $(wildcard lists/data/*.tsv) $(wildcard lists/data/keys/*.pub)
 
-.PHONY: all build run test test-go bench fuzz clean embedded
+.PHONY: all build run test test-go test-wasm bench fuzz clean embedded wasm
 
 all: build
 
@@ -37,7 +37,17 @@ embedded: $(EMBED)/default.snap $(EMBED)/trusted.pub
 $(BIN)/redflag: embedded $(GO_SOURCES)
 	$(GO) build -trimpath -o $@ ./lists/cmd/redflag
 
-build: $(BIN)/redflag
+build: $(BIN)/redflag wasm
+
+## The checker module for the extension (wasm/PROTOCOL.md): GOOS=wasip1
+## reactor with //go:wasmexport, loaded by extension/checker/checker.js.
+
+WASM := extension/checker/redflag.wasm
+
+$(WASM): $(EMBED)/default.snap $(EMBED)/trusted.pub $(GO_SOURCES)
+	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -ldflags='-s -w' -o $@ ./wasm/cmd/checker
+
+wasm: $(WASM)
 
 ## Run
 
@@ -66,4 +76,4 @@ fuzz: embedded
 	done
 
 clean:
-	rm -rf $(BIN) $(EMBED)/default.snap $(EMBED)/trusted.pub
+	rm -rf $(BIN) $(EMBED)/default.snap $(EMBED)/trusted.pub $(WASM)

@@ -1,0 +1,269 @@
+// RedFlag checker: is this URL, domain or email listed, and why? Answered
+// inside the browser by redflag.wasm (the lists core compiled to
+// WebAssembly), from a signed list, without asking any server.
+//
+// One ES module for an MV3 module service worker, an extension page and
+// Node (>= 20) alike:
+//
+//   import * as checker from './checker/checker.js';
+//
+//   await checker.ready;            // the embedded default list is loaded
+//                                   // (resolves to info(); rejects if the
+//                                   // module cannot start)
+//   checker.check('https://jobs.cloudfox.cloud/apply');
+//     // -> { input, verdict: 'seized' | 'flagged' | 'clean' | 'invalid',
+//     //      match,        // the lookup expression that matched, '' if none
+//     //      canonical,    // Safe Browsing canonical URL, '' if invalid
+//     //      registrable,  // registrable domain (eTLD+1), '' for IPs
+//     //      entry,        // { kind, authority, date, reference, note } or null
+//     //      listVersion,  // version of the list that answered
+//     //      error }       // why the input is invalid, '' otherwise
+//   checker.checkMany(inputs);      // the same for an array, in one crossing
+//   checker.info();                 // { name, version, created, entries, keys,
+//                                   //   markers, provenances, bloomBits,
+//                                   //   bloomHashes, keyId, bytes, trustedKeys }
+//   checker.snapshotBytes();        // the current signed snapshot (a copy), to
+//                                   // store after a successful update
+//   await checker.load(bytes);      // a newer signed snapshot of the same list
+//   await checker.applyDelta(bytes);// a signed delta from the current list
+//     // both -> { ok, version, error }: the signature must verify against a
+//     // trusted key, the version must be newer than the current one; on any
+//     // failure the current list stays, untouched, and version is its version
+//   await checker.addTrustedKeys(['ed25519:BASE64', ...]);
+//     // trust more signing keys at run time (the extension's managed
+//     // policy); -> { ok, version, keyIds, error }, all keys or none
+//
+// check, checkMany, info and snapshotBytes are synchronous and throw before
+// `ready` has resolved; load, applyDelta and addTrustedKeys wait for it.
+// Inputs that are not strings answer 'invalid'. The boundary protocol is
+// specified in wasm/PROTOCOL.md; the module is built by `make wasm`.
+
+import { wasiImports, WasiExit } from './wasi.js';
+
+const wasmURL = new URL('./redflag.wasm', import.meta.url);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const VERDICTS = ['clean', 'seized', 'flagged', 'invalid'];
+const HEADER_SIZE = 32;
+
+let exports = null; // the instance's exports once ready
+let memory = null;
+let u8 = new Uint8Array(0); // view of memory, renewed when memory grows
+let stopped = null; // the error that stopped the module, if any
+
+/** Resolves to info() once the embedded default list is loaded. */
+export const ready = start();
+
+async function start() {
+  const imports = wasiImports(() => memory);
+  const { instance } = await instantiate(imports);
+  memory = instance.exports.memory;
+  instance.exports._initialize();
+  exports = instance.exports;
+  const st = control(() => exports.rf_init());
+  if (!st.ok) {
+    stopped = new Error(st.error);
+    throw stopped;
+  }
+  return info();
+}
+
+async function instantiate(imports) {
+  if (wasmURL.protocol === 'file:') {
+    // Node: no fetch for file URLs.
+    const { readFile } = await import('node:fs/promises');
+    return WebAssembly.instantiate(await readFile(wasmURL), imports);
+  }
+  const response = fetch(wasmURL);
+  if (WebAssembly.instantiateStreaming) {
+    try {
+      return await WebAssembly.instantiateStreaming(response, imports);
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e; // e.g. a wrong MIME type: fall back
+    }
+  }
+  const r = await fetch(wasmURL);
+  return WebAssembly.instantiate(await r.arrayBuffer(), imports);
+}
+
+function bytes() {
+  if (u8.buffer !== memory.buffer) u8 = new Uint8Array(memory.buffer);
+  return u8;
+}
+
+// call runs one export; a trap or exit stops the module for good, since
+// the Go runtime's state is unknown afterwards.
+function call(fn) {
+  if (stopped) throw stopped;
+  if (!exports) throw new Error('checker: not ready (await checker.ready first)');
+  try {
+    return fn();
+  } catch (e) {
+    stopped = e instanceof WasiExit ? e : new Error(`checker: module stopped: ${e.message}`);
+    throw stopped;
+  }
+}
+
+// control runs an export that answers JSON in the output region.
+function control(fn) {
+  return call(() => {
+    const n = fn();
+    const at = exports.rf_output();
+    return JSON.parse(decoder.decode(bytes().subarray(at, at + n)));
+  });
+}
+
+// writeInputs encodes a batch request into the module's input region: a
+// uint32 count, then each input as a uint32 byte length and UTF-8 bytes.
+// ASCII, nearly every URL, is copied char by char; anything else goes
+// through TextEncoder.
+function writeInputs(inputs) {
+  let cap = 4;
+  for (let i = 0; i < inputs.length; i++) {
+    const s = inputs[i];
+    cap += 4 + (typeof s === 'string' ? 3 * s.length : 0);
+  }
+  const at = exports.rf_buffer(cap);
+  const b = bytes();
+  let p = at + 4;
+  for (let i = 0; i < inputs.length; i++) {
+    const s = typeof inputs[i] === 'string' ? inputs[i] : '';
+    const start = p + 4;
+    let q = start;
+    let j = 0;
+    for (; j < s.length; j++) {
+      const c = s.charCodeAt(j);
+      if (c >= 0x80) break;
+      b[q++] = c;
+    }
+    if (j < s.length) q = start + encoder.encodeInto(s, b.subarray(start, start + 3 * s.length)).written;
+    const n = q - start;
+    b[p] = n;
+    b[p + 1] = n >>> 8;
+    b[p + 2] = n >>> 16;
+    b[p + 3] = n >>> 24;
+    p = q;
+  }
+  const n = inputs.length;
+  b[at] = n;
+  b[at + 1] = n >>> 8;
+  b[at + 2] = n >>> 16;
+  b[at + 3] = n >>> 24;
+  return p - at;
+}
+
+function entryOf(kind, date, authority, reference, note) {
+  return { kind, authority, date, reference, note };
+}
+
+function result(input, verdict, match, canonical, registrable, entry, listVersion, error) {
+  return { input, verdict, match, canonical, registrable, entry, listVersion, error };
+}
+
+// readResults decodes the response header, the record words and the text
+// section (decoded once; every string is a substring of it).
+function readResults(inputs) {
+  const at = exports.rf_output();
+  const dv = new DataView(memory.buffer, at, HEADER_SIZE);
+  const count = dv.getUint32(0, true);
+  const wordsAt = dv.getUint32(4, true);
+  const wordCount = dv.getUint32(8, true);
+  const textAt = dv.getUint32(12, true);
+  const textBytes = dv.getUint32(16, true);
+  const status = dv.getUint32(20, true);
+  const version = Number(dv.getBigUint64(24, true));
+  const text = decoder.decode(bytes().subarray(textAt, textAt + textBytes));
+  if (status !== 0) throw new Error(text);
+  const w = new Uint32Array(memory.buffer, wordsAt, wordCount);
+  const out = new Array(count);
+  let k = 0;
+  let pos = 0;
+  const next = () => text.substring(pos, (pos = w[k++]));
+  for (let i = 0; i < count; i++) {
+    const input = inputs[i];
+    const v = w[k++];
+    if (typeof input !== 'string') {
+      next(); // an empty input's error
+      out[i] = result(input, 'invalid', '', '', '', null, version, 'checker: input is not a string');
+    } else if (v === 3) {
+      out[i] = result(input, 'invalid', '', '', '', null, version, next());
+    } else if (v === 0) {
+      const canonical = next();
+      out[i] = result(input, 'clean', '', canonical, next(), null, version, '');
+    } else {
+      const canonical = next();
+      const registrable = next();
+      const match = next();
+      const kind = VERDICTS[v];
+      const entry = entryOf(kind, next(), next(), next(), next());
+      out[i] = result(input, kind, match, canonical, registrable, entry, version, '');
+    }
+  }
+  return out;
+}
+
+/** Checks one URL, domain or email. Synchronous; throws before ready. */
+export function check(input) {
+  return checkMany([input])[0];
+}
+
+/** Checks every input of an array in one call into the module. */
+export function checkMany(inputs) {
+  if (!Array.isArray(inputs)) throw new TypeError('checker: checkMany wants an array');
+  return call(() => {
+    const n = writeInputs(inputs);
+    exports.rf_check(n);
+    return readResults(inputs);
+  });
+}
+
+/** Describes the current list and the trusted keys. */
+export function info() {
+  return control(() => exports.rf_info());
+}
+
+/** A copy of the current signed snapshot. */
+export function snapshotBytes() {
+  return call(() => {
+    const n = exports.rf_snapshot();
+    const at = exports.rf_output();
+    return bytes().slice(at, at + n);
+  });
+}
+
+function asBytes(b) {
+  if (b instanceof Uint8Array) return b;
+  if (b instanceof ArrayBuffer) return new Uint8Array(b);
+  if (ArrayBuffer.isView(b)) return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  return null;
+}
+
+async function update(b, what, fn) {
+  await ready;
+  const src = asBytes(b);
+  if (!src) return { ok: false, version: info().version, error: `checker: ${what} wants bytes (Uint8Array or ArrayBuffer)` };
+  return control(() => {
+    const at = exports.rf_buffer(src.length);
+    bytes().set(src, at);
+    return fn(src.length);
+  });
+}
+
+/** Replaces the list with a newer signed snapshot of it. */
+export function load(snapshot) {
+  return update(snapshot, 'load', (n) => exports.rf_load(n));
+}
+
+/** Moves the list forward by a signed delta. */
+export function applyDelta(delta) {
+  return update(delta, 'applyDelta', (n) => exports.rf_apply_delta(n));
+}
+
+/** Trusts more public keys, each "ed25519:BASE64". */
+export async function addTrustedKeys(keys) {
+  if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string' || k.includes('\n'))) {
+    await ready;
+    return { ok: false, version: info().version, error: 'checker: addTrustedKeys wants an array of "ed25519:BASE64" strings' };
+  }
+  return update(encoder.encode(keys.join('\n')), 'addTrustedKeys', (n) => exports.rf_add_keys(n));
+}

@@ -1,0 +1,181 @@
+//go:build wasip1
+
+// Command checker is the RedFlag checker as a WebAssembly reactor module
+// (GOOS=wasip1, -buildmode=c-shared): the lists core behind a handful of
+// //go:wasmexport functions that exchange bytes through linear memory, as
+// wasm/PROTOCOL.md specifies. extension/checker/checker.js is its only
+// intended caller.
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unsafe"
+
+	"github.com/redflag/redflag/lists/check"
+	"github.com/redflag/redflag/wasm/checker"
+	"github.com/redflag/redflag/wasm/protocol"
+)
+
+// main is never called in a reactor: JavaScript calls _initialize, then
+// the exports below.
+func main() {}
+
+var (
+	state   *checker.Checker
+	initErr error
+	in      []byte // the input region JavaScript writes requests into
+	out     []byte // the last response; stays referenced until the next call
+	header  []byte
+	results protocol.Results
+	inputs  []string
+)
+
+func addr[T any](b []T) uint32 {
+	if cap(b) == 0 {
+		return 0
+	}
+	return uint32(uintptr(unsafe.Pointer(unsafe.SliceData(b))))
+}
+
+// respond makes b the output region and returns its length.
+func respond(b []byte) uint32 {
+	out = b
+	return uint32(len(b))
+}
+
+// respondJSON answers a control call.
+func respondJSON(v any) uint32 {
+	b, err := json.Marshal(v)
+	if err != nil {
+		b = []byte(`{"ok":false,"error":"checker: cannot encode answer"}`)
+	}
+	return respond(b)
+}
+
+// guard turns a panic into an error answer, so that no input can take the
+// module down with it.
+func guard(what string) {
+	if p := recover(); p != nil {
+		respondJSON(status{Error: fmt.Sprintf("checker: %s failed: %v", what, p)})
+	}
+}
+
+type status struct {
+	OK      bool     `json:"ok"`
+	Version uint64   `json:"version"`
+	Error   string   `json:"error,omitempty"`
+	KeyIDs  []string `json:"keyIds,omitempty"`
+}
+
+func current() status {
+	return status{OK: true, Version: state.List().Version}
+}
+
+func failed(err error) status {
+	s := status{Error: err.Error()}
+	if state != nil {
+		s.Version = state.List().Version
+	}
+	return s
+}
+
+//go:wasmexport rf_init
+func rfInit() (n uint32) {
+	defer guard("init")
+	if state == nil && initErr == nil {
+		state, initErr = checker.New()
+	}
+	if initErr != nil {
+		return respondJSON(failed(initErr))
+	}
+	return respondJSON(current())
+}
+
+//go:wasmexport rf_buffer
+func rfBuffer(n uint32) uint32 {
+	if uint32(cap(in)) < n {
+		in = make([]byte, n, n+n/4)
+	}
+	in = in[:n]
+	return addr(in)
+}
+
+//go:wasmexport rf_output
+func rfOutput() uint32 { return addr(out) }
+
+//go:wasmexport rf_check
+func rfCheck(n uint32) (size uint32) {
+	defer guard("check")
+	results.Reset()
+	h := protocol.Header{Status: 0}
+	var err error
+	if state == nil {
+		err = fmt.Errorf("checker: not initialized")
+	} else if inputs, err = protocol.Inputs(in[:n], inputs[:0]); err == nil {
+		s := state.List()
+		h.ListVersion = s.Version
+		for _, input := range inputs {
+			results.Add(check.Check(s, input, check.Options{}))
+		}
+	}
+	clear(inputs) // the strings alias in
+	if err != nil {
+		results.Reset()
+		results.Text = append(results.Text, err.Error()...)
+		h.Status = 1
+	}
+	h.Count = uint32(results.Count)
+	h.WordsAt, h.WordCount = addr(results.Words), uint32(len(results.Words))
+	h.TextAt, h.TextBytes = addr(results.Text), uint32(len(results.Text))
+	header = protocol.AppendHeader(header[:0], h)
+	return respond(header)
+}
+
+//go:wasmexport rf_load
+func rfLoad(n uint32) uint32 {
+	defer guard("load")
+	if err := state.Load(in[:n]); err != nil {
+		return respondJSON(failed(err))
+	}
+	return respondJSON(current())
+}
+
+//go:wasmexport rf_apply_delta
+func rfApplyDelta(n uint32) uint32 {
+	defer guard("applyDelta")
+	if err := state.ApplyDelta(in[:n]); err != nil {
+		return respondJSON(failed(err))
+	}
+	return respondJSON(current())
+}
+
+//go:wasmexport rf_add_keys
+func rfAddKeys(n uint32) uint32 {
+	defer guard("addTrustedKeys")
+	ids, err := state.AddTrustedKeys(strings.Split(string(in[:n]), "\n"))
+	if err != nil {
+		return respondJSON(failed(err))
+	}
+	st := current()
+	for _, id := range ids {
+		st.KeyIDs = append(st.KeyIDs, id.String())
+	}
+	return respondJSON(st)
+}
+
+//go:wasmexport rf_info
+func rfInfo() uint32 {
+	defer guard("info")
+	return respondJSON(state.Info())
+}
+
+// rf_snapshot makes the current snapshot's own bytes the output region
+// (no copy; JavaScript copies them out before the next call).
+//
+//go:wasmexport rf_snapshot
+func rfSnapshot() uint32 {
+	defer guard("snapshotBytes")
+	return respond(state.List().Bytes())
+}
