@@ -139,3 +139,13 @@ func (s *Service) Ready(context.Context) error {
 func (s *Service) Objects() map[string][]byte {
 	return s.pub.Load().objects
 }
+
+// Indexes returns the current index of every published list.
+func (s *Service) Indexes() []publish.Index {
+	var out []publish.Index
+	for _, ix := range s.pub.Load().indexes {
+		out = append(out, *ix)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}

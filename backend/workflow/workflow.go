@@ -329,3 +329,12 @@ func (in EntryInput) parse() (entry.Entry, error) {
 	}
 	return e, nil
 }
+
+// ReviewMode says whether a second person must approve changes: "on" or
+// "off".
+func (s *Service) ReviewMode() string {
+	if s.cfg.ReviewOff {
+		return "off"
+	}
+	return "on"
+}
