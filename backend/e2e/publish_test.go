@@ -136,7 +136,7 @@ func TestProposeApprovePublish(t *testing.T) {
 		"https://github.com/fake-recruiter/repo":  true,
 		"https://github.com/someone-else":         false,
 		"https://www.silverstarchina.com/careers": false,
-		"jinyang.asia":                            true,
+		"jinyang.asia": true,
 	} {
 		if got := listed(t, v2, url); got != want {
 			t.Errorf("v2 lists %s: %v, want %v", url, got, want)
