@@ -7,6 +7,9 @@
 //	redflag diff     two snapshots -> signed delta
 //	redflag apply    snapshot + delta -> newer snapshot
 //	redflag check    is this URL, domain or email listed, and why?
+//	redflag serve    run the publisher (backend/)
+//	redflag token    make, list and revoke the publisher's API tokens
+//	redflag admin    propose, review, publish and audit list changes on a publisher
 //
 // Run "redflag COMMAND --help" for each command's flags.
 package main
@@ -19,6 +22,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/redflag/redflag/backend/cli"
 )
 
 // Exit statuses shared by every command.
@@ -41,6 +46,10 @@ var commands = map[string]command{
 	"diff":   {"make a signed delta between two snapshots", runDiff},
 	"apply":  {"apply a delta to a snapshot", runApply},
 	"check":  {"check URLs, domains or emails against a list", runCheck},
+	// The publisher's commands live in backend/cli.
+	"serve": {"run the publisher: admin API for list changes, public API for snapshots and deltas", cli.Serve},
+	"token": {"create, list or revoke the publisher's API tokens", cli.Token},
+	"admin": {"propose, review, publish and audit list changes on a running publisher", cli.Admin},
 }
 
 func main() {

@@ -1,0 +1,113 @@
+// Package cli implements the publisher's subcommands of the redflag
+// binary: serve, token and admin. Each takes its arguments and output
+// streams and returns an exit status; lists/cmd/redflag registers them.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/redflag/redflag/backend/server"
+)
+
+// Exit statuses, as in the rest of the redflag command.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+func newFlags(name, args, about string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("redflag "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: redflag %s [flags] %s\n\n%s\n\nFlags:\n", name, args, about)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) (int, bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, true
+		}
+		return exitUsage, true
+	}
+	return exitOK, false
+}
+
+func fail(stderr io.Writer, cmd string, status int, format string, args ...any) int {
+	fmt.Fprintf(stderr, "redflag %s: %s\n", cmd, strings.TrimSpace(fmt.Sprintf(format, args...)))
+	return status
+}
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// Serve runs `redflag serve`.
+func Serve(args []string, stdout, stderr io.Writer, _ io.Reader) int {
+	fs := newFlags("serve", "", "Runs the publisher: admins push list changes through the admin API (bearer tokens,\nsee \"redflag token\"), browsers fetch signed snapshots and deltas from the public API.\nThe first start seeds the default list and makes a signing key in the data directory.\nStops gracefully on SIGTERM or SIGINT.", stderr)
+	var cfg server.Config
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address")
+	fs.StringVar(&cfg.DataDir, "data", "./redflag-data", "data directory (SQLite database, signing key)")
+	fs.StringVar(&cfg.KeyPath, "key", "", "signing key file (default: DATA/signing.key, made on first start)")
+	var trust multiFlag
+	fs.Var(&trust, "trust", "also publish this public key file at /v1/keys (repeatable; for key rotation)")
+	review := fs.String("review", "on", "on: a change needs a second admin or reviewer; off: proposers approve their own (one-person setups)")
+	fs.IntVar(&cfg.DeltaVersions, "deltas", 8, "previous versions that get a delta to each new version")
+	fs.Float64Var(&cfg.AdminRate, "admin-rate", 20, "admin requests per second per token")
+	fs.IntVar(&cfg.AdminBurst, "admin-burst", 200, "admin request burst per token")
+	fs.StringVar(&cfg.BodyLimit, "body-limit", "32M", "largest admin request body")
+	level := fs.String("log-level", "info", "debug, info, warn or error")
+	if st, done := parse(fs, args); done {
+		return st
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	switch *review {
+	case "on":
+	case "off":
+		cfg.ReviewOff = true
+	default:
+		return fail(stderr, "serve", exitUsage, "--review=%q: want on or off", *review)
+	}
+	cfg.TrustPubs = trust
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(*level)); err != nil {
+		return fail(stderr, "serve", exitUsage, "--log-level: %v", err)
+	}
+	cfg.Logger = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: lv}))
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	s, err := server.New(ctx, cfg)
+	if err != nil {
+		return fail(stderr, "serve", exitFail, "%v", err)
+	}
+	defer s.Close()
+	err = s.Serve(ctx, func(addr string) {
+		fmt.Fprintf(stdout, "redflag serve: listening on http://%s (data %s, signing key %s, review %s)\n",
+			addr, cfg.DataDir, s.Workflow.KeyID(), s.Workflow.ReviewMode())
+		for _, ix := range s.Workflow.Indexes() {
+			fmt.Fprintf(stdout, "  list %s: version %d, %d entries: http://%s/v1/lists/%s/snapshot\n", ix.Name, ix.Version, ix.Entries, addr, ix.Name)
+		}
+		fmt.Fprintf(stdout, "  make an admin token: redflag token create --data %s --name NAME --role admin\n", cfg.DataDir)
+	})
+	if err != nil {
+		return fail(stderr, "serve", exitFail, "%v", err)
+	}
+	return exitOK
+}
