@@ -77,3 +77,39 @@ fuzz: embedded
 
 clean:
 	rm -rf $(BIN) $(EMBED)/default.snap $(EMBED)/trusted.pub $(WASM)
+
+## Extension (extension/): loadable builds for Chromium and Firefox, and
+## the browser tests (Playwright driving Debian's chromium; see README
+## "Extension").
+
+EXT       := extension
+EXT_BUILD := $(EXT)/build
+EXT_DEPS  := $(EXT)/node_modules/.package-lock.json
+
+.PHONY: extension extension-firefox test-extension bench-extension extension-howto
+
+$(EXT_DEPS): $(EXT)/package.json $(EXT)/package-lock.json
+	cd $(EXT) && npm ci --no-audit --no-fund
+
+extension: wasm
+	node $(EXT)/tools/build.mjs
+
+# Builds both and checks the Firefox one with web-ext lint.
+extension-firefox: extension $(EXT_DEPS)
+	cd $(EXT) && npx --no-install web-ext lint --source-dir build/firefox --self-hosted --warnings-as-errors
+
+test-extension: extension $(BIN)/redflag $(EXT_DEPS)
+	cd $(EXT) && node --test --test-concurrency=1 --test-timeout=240000 test/
+
+bench-extension: extension $(BIN)/redflag $(EXT_DEPS)
+	$(GO) run ./extension/tools/synthlist --entries 1000000 --key $(DEV_KEY).key --out $(EXT_BUILD)/synthetic-1m.snap
+	cd $(EXT) && node test/bench/bench.mjs build/synthetic-1m.snap
+
+extension-howto: extension
+	@echo "== RedFlag extension built =="
+	@echo "Chromium: chrome://extensions -> Developer mode -> Load unpacked -> $(CURDIR)/$(EXT_BUILD)/chromium"
+	@echo "Firefox:  about:debugging#/runtime/this-firefox -> Load Temporary Add-on -> $(CURDIR)/$(EXT_BUILD)/firefox/manifest.json"
+	@echo "It updates from http://127.0.0.1:8080 (change in its settings)."
+
+run: extension-howto
+test: test-extension

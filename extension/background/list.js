@@ -4,45 +4,43 @@
 import * as checker from '../checker/checker.js';
 import { loadList, saveList } from './store.js';
 import { allowlisted } from '../shared/settings.js';
+import { settings } from './config.js';
 
 const timings = { startedAt: performance.now() };
 let allowlist = [];
-let started;
 
-// start loads the checker, adds trusted keys from policy, then the stored
-// list when it is newer than the embedded one. It is idempotent: every
-// caller awaits the same start.
-export function start(settings) {
-  started ??= (async () => {
-    await checker.ready;
-    timings.checkerReady = performance.now();
-    await configure(settings);
-    const info = await checker.info();
-    timings.embeddedVersion = info.version;
-    try {
-      const stored = await loadList(info.name);
-      timings.storedRead = performance.now();
-      if (stored && stored.version > info.version) {
-        const r = await checker.load(stored.bytes);
-        timings.storedLoaded = performance.now();
-        timings.storedResult = r.ok ? 'loaded' : `refused: ${r.error}`;
-      }
-    } catch (e) {
-      timings.storedResult = `unreadable: ${e.message}`;
+// started: the checker is loaded, trusted keys from policy are added, and
+// the stored list is in when it is newer than the embedded one. Begun when
+// the worker starts; every check awaits it.
+export const started = start();
+
+async function start() {
+  const [, s] = await Promise.all([checker.ready, settings()]);
+  timings.checkerReady = performance.now();
+  await configure(s.values);
+  const info = checker.info();
+  try {
+    const stored = await loadList(info.name);
+    timings.storedRead = performance.now();
+    if (stored && stored.version > info.version) {
+      const r = await checker.load(stored.bytes);
+      timings.storedLoaded = performance.now();
+      timings.storedResult = r.ok ? `loaded ${r.version}` : `refused: ${r.error}`;
     }
-    timings.ready = performance.now();
-  })();
-  return started;
+  } catch (e) {
+    timings.storedResult = `unreadable: ${e.message}`;
+  }
+  timings.ready = performance.now();
 }
 
 // configure applies settings that change how checks answer: the
 // allowlist, and keys a policy trusts (before a stored list signed by one
 // of them loads).
-export async function configure(settings) {
-  allowlist = settings.allowlist;
-  if (settings.trustedKeys.length === 0) return;
+export async function configure(values) {
+  allowlist = values.allowlist;
+  if (values.trustedKeys.length === 0) return;
   await checker.ready;
-  const r = await checker.addTrustedKeys(settings.trustedKeys);
+  const r = await checker.addTrustedKeys(values.trustedKeys);
   if (!r.ok) console.warn(`RedFlag: trusted keys not added: ${r.error}`);
 }
 

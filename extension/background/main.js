@@ -7,7 +7,7 @@ import * as navigation from './navigation.js';
 import * as updater from './updater.js';
 import * as menu from './menu.js';
 import * as messages from './messages.js';
-import { settings, onChange } from './config.js';
+import { onChange } from './config.js';
 
 navigation.register();
 messages.register();
@@ -24,7 +24,4 @@ onChange((s) => {
   updater.ensureScheduled(true);
 });
 
-settings().then(async (s) => {
-  await list.start(s.values);
-  await updater.ensureScheduled();
-});
+list.started.then(() => updater.ensureScheduled());

@@ -1,0 +1,93 @@
+// The browser's whole network during a test: one HTTP server on 127.0.0.1
+// that Chromium uses as its proxy (--proxy-server, with loopback not
+// bypassed), so it sees every request the browser makes, the extension's
+// included. It serves the test sites itself, whatever their host name (no
+// request leaves the machine), forwards requests for registered loopback
+// ports (the update servers) to them, and refuses everything else, HTTPS
+// tunnels included. Every request is logged.
+import http from 'node:http';
+import { readFileSync } from 'node:fs';
+
+const fixture = (name) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+
+function escapeHTML(s) {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
+}
+
+// sitePage answers a test site request by host and path.
+function sitePage(host, path) {
+  const h = host.replace(/:\d+$/, '');
+  if (path.startsWith('/jobs')) return { type: 'text/html', body: fixture('jobboard.html') };
+  if (path.startsWith('/many-links')) {
+    const n = Number(new URL(path, 'http://x').searchParams.get('n') ?? 5000);
+    return { type: 'text/html', body: manyLinks(n) };
+  }
+  if (path === '/favicon.ico') return { status: 404, type: 'text/plain', body: 'none' };
+  return {
+    type: 'text/html',
+    body: `<!doctype html><title>${escapeHTML(h)}</title><h1 id="site">Welcome to ${escapeHTML(h)}</h1><p id="path">${escapeHTML(path)}</p>`,
+  };
+}
+
+// manyLinks is a job board's search page with n job links, every 500th to
+// a listed domain, plus emails and bare domains in text.
+export function manyLinks(n) {
+  const rows = [];
+  for (let i = 0; i < n; i++) {
+    const listed = i % 500 === 499;
+    const host = listed ? `jobs${i}.silverstarchina.com` : `company${i}.example.com`;
+    rows.push(`<li><a href="https://${host}/apply/${i}">Senior engineer #${i}</a> at <span>Company ${i}</span>, contact hr${i}@company${i}.example.com</li>`);
+  }
+  return `<!doctype html><meta charset="utf-8"><title>Jobs</title><h1>${n} jobs</h1><ul>${rows.join('')}</ul>`;
+}
+
+export async function startNetwork() {
+  const log = [];
+  const upstreams = new Set(); // "127.0.0.1:PORT" forwarded as is
+
+  const server = http.createServer((req, res) => {
+    let url;
+    try {
+      url = new URL(req.url); // absolute form: the browser talks to a proxy
+    } catch {
+      url = new URL(req.url, `http://${req.headers.host}`);
+    }
+    const entry = { method: req.method, url: url.href, host: url.host, path: url.pathname + url.search, headers: req.headers, at: Date.now() };
+    log.push(entry);
+    if (upstreams.has(url.host)) {
+      const up = http.request({ host: url.hostname, port: url.port, method: req.method, path: entry.path, headers: req.headers }, (r) => {
+        entry.status = r.statusCode;
+        res.writeHead(r.statusCode, r.headers);
+        r.pipe(res);
+      });
+      up.on('error', (e) => { entry.status = 502; res.writeHead(502).end(String(e)); });
+      req.pipe(up);
+      return;
+    }
+    if (url.hostname === '127.0.0.1' || url.hostname === 'localhost') {
+      entry.status = 502;
+      res.writeHead(502, { 'content-type': 'text/plain' }).end('no such upstream in this test');
+      return;
+    }
+    const page = sitePage(url.host, entry.path);
+    entry.status = page.status ?? 200;
+    res.writeHead(entry.status, { 'content-type': `${page.type}; charset=utf-8`, 'cache-control': 'no-store' });
+    res.end(page.body);
+  });
+  server.on('connect', (req, socket) => {
+    log.push({ method: 'CONNECT', url: `https://${req.url}/`, host: req.url, path: '', headers: req.headers, at: Date.now(), status: 403 });
+    socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = server.address().port;
+  return {
+    port,
+    proxy: `http://127.0.0.1:${port}`,
+    log,
+    forward(hostPort) { upstreams.add(hostPort); },
+    close() {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// A real `redflag serve` process on 127.0.0.1, signing with the
+// development key the checker embeds, and the `redflag admin` client to
+// change its list.
+import { spawn, execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import net from 'node:net';
+
+const run = promisify(execFile);
+export const REDFLAG = fileURLToPath(new URL('../../../bin/redflag', import.meta.url));
+export const DEV_KEY = process.env.REDFLAG_DEV_KEY ?? join(homedir(), '.config/redflag/dev-signing.key');
+
+async function freePort() {
+  const s = net.createServer();
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address();
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+export async function startPublisher() {
+  const data = mkdtempSync(join(tmpdir(), 'redflag-serve-'));
+  const port = await freePort();
+  const addr = `127.0.0.1:${port}`;
+  const proc = spawn(REDFLAG, ['serve', '--addr', addr, '--data', data, '--key', DEV_KEY, '--review', 'off', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stdout.on('data', (d) => { output += d; });
+  proc.stderr.on('data', (d) => { output += d; });
+  const url = `http://${addr}`;
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`redflag serve exited: ${output}`);
+    try {
+      const r = await fetch(`${url}/readyz`);
+      if (r.ok) break;
+    } catch { /* not yet */ }
+    if (Date.now() > deadline) throw new Error(`redflag serve not ready: ${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const { stdout, stderr } = await run(REDFLAG, ['token', 'create', '--data', data, '--name', 'browser-tests', '--role', 'admin']);
+  const token = (stdout.trim() || stderr.trim().split('\n').pop()).split(/\s+/).pop();
+  const admin = (...args) => run(REDFLAG, ['admin', ...args], { env: { ...process.env, REDFLAG_SERVER: url, REDFLAG_TOKEN: token } });
+  return {
+    url,
+    addr,
+    data,
+    admin,
+    output: () => output,
+    // publishEntry lists pattern with provenance and publishes a new version.
+    async publishEntry({ pattern, kind, authority, date, reference, note }) {
+      const args = ['propose', '--add', pattern, '--kind', kind, '--authority', authority, '--date', date, '--reason', 'browser test'];
+      if (reference) args.push('--reference', reference);
+      if (note) args.push('--note', note);
+      const proposed = await admin(...args);
+      const id = JSON.parse(proposed.stdout).id;
+      await admin('approve', id);
+      return admin('publish');
+    },
+    async close() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
