@@ -47,6 +47,7 @@ const handlers = {
     try {
       await api.tabs.goBack(sender.tab.id);
     } catch {
+      // Nothing to go back to (the warning opened in a new tab).
       await api.tabs.update(sender.tab.id, { url: 'about:blank' });
     }
     return {};

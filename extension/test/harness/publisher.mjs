@@ -49,9 +49,9 @@ export async function startPublisher() {
     data,
     admin,
     output: () => output,
-    // publishEntry lists pattern with provenance and publishes a new version.
-    async publishEntry({ pattern, kind, authority, date, reference, note }) {
-      const args = ['propose', '--add', pattern, '--kind', kind, '--authority', authority, '--date', date, '--reason', 'browser test'];
+    // publishEntry lists patterns with provenance and publishes a new version.
+    async publishEntry({ patterns, kind, authority, date, reference, note }) {
+      const args = ['propose', ...patterns.flatMap((p) => ['--add', p]), '--kind', kind, '--authority', authority, '--date', date, '--reason', 'browser test'];
       if (reference) args.push('--reference', reference);
       if (note) args.push('--note', note);
       const proposed = await admin(...args);

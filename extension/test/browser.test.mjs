@@ -1,0 +1,288 @@
+// The extension in a real Chromium (Debian's /usr/bin/chromium), with the
+// real WebAssembly checker and a real `redflag serve` process. One browser
+// runs every test in order, as a person would use it, and the network it
+// used is checked at the end. Screenshots for the README are written to
+// ../screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { startNetwork } from './harness/network.mjs';
+import { launch } from './harness/browser.mjs';
+import { startPublisher } from './harness/publisher.mjs';
+import { startFakeServer } from './harness/fakeserver.mjs';
+import { controlPage, gotoWarning, waitForWarning } from './harness/extension.mjs';
+
+const SHOTS = new URL('../screenshots/', import.meta.url);
+mkdirSync(SHOTS, { recursive: true });
+const shot = (name) => new URL(name, SHOTS).pathname;
+
+let net, publisher, b, ctl, baseline;
+const visited = new Set(); // host+path the tests navigated to
+
+function visit(url) {
+  const u = new URL(url);
+  visited.add(u.host);
+  return url;
+}
+
+before(async () => {
+  net = await startNetwork();
+  // What this browser asks the network for on its own, without the
+  // extension: the baseline the extension's run is compared with.
+  const plain = await launch({ proxy: net.proxy, extensionDir: null });
+  const p = await plain.context.newPage();
+  await p.goto('http://baseline.example/');
+  await p.waitForTimeout(3000);
+  await plain.close();
+  baseline = new Set(net.log.map((e) => e.host));
+  net.log.length = 0;
+
+  publisher = await startPublisher();
+  net.forward(publisher.addr);
+  b = await launch({ proxy: net.proxy });
+  ctl = await controlPage(b);
+  await ctl.setSettings({ updateUrl: publisher.url });
+  await ctl.ready();
+});
+
+after(async () => {
+  await b?.close();
+  await publisher?.close();
+  await net?.close();
+});
+
+test('a seized domain leads to the warning page with its provenance', async () => {
+  const page = await b.context.newPage();
+  await gotoWarning(page, visit('http://silverstarchina.com/careers'));
+  assert.equal(await page.textContent('h1'), 'This site was seized');
+  assert.equal(await page.textContent('#why'), 'Seized by US Department of Justice (E.D. Missouri) on 2023-10-17.');
+  assert.equal(await page.textContent('#site'), 'silverstarchina.com');
+  assert.match(await page.getAttribute('#reference-link', 'href'), /^https:\/\/cybersrcc\.com\//);
+  assert.equal(await page.textContent('#match'), 'silverstarchina.com/');
+  assert.match(await page.textContent('#version'), /\(\d{13}\)/);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'back', 'Go back has the focus');
+  assert.equal(await page.isVisible('#proceed'), true);
+  await page.setViewportSize({ width: 760, height: 560 });
+  await page.screenshot({ path: shot('warning.png') });
+  await page.close();
+});
+
+test('a subdomain of a seized domain is warned about too', async () => {
+  const page = await b.context.newPage();
+  await gotoWarning(page, visit('http://jobs.cloudfox.cloud/apply?ref=board'));
+  assert.equal(await page.textContent('#site'), 'jobs.cloudfox.cloud');
+  assert.equal(await page.textContent('#match'), 'cloudfox.cloud/');
+  assert.match(await page.textContent('#why'), /^Seized by US Department of Justice/);
+  await page.close();
+});
+
+test('a clean site is left alone', async () => {
+  const page = await b.context.newPage();
+  await page.goto(visit('http://cloudfox.com/'));
+  await page.waitForTimeout(1000); // a late redirect would show by now
+  assert.equal(page.url(), 'http://cloudfox.com/');
+  assert.equal(await page.textContent('h1'), 'Welcome to cloudfox.com');
+  await page.close();
+});
+
+test('Go back returns to the previous page', async () => {
+  const page = await b.context.newPage();
+  await page.goto(visit('http://example-clean.com/start'));
+  // Follow a link, as a person would: Chromium's back button skips pages
+  // that navigated away without a user gesture.
+  await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<a id="next" href="http://foxysunstudio.com/">next</a>'));
+  await page.click('#next');
+  await waitForWarning(page, visit('http://foxysunstudio.com/'));
+  await page.keyboard.press('Enter'); // Go back has the focus
+  await page.waitForURL('http://example-clean.com/start');
+  assert.equal(await page.textContent('h1'), 'Welcome to example-clean.com');
+  await page.close();
+});
+
+test('Proceed anyway opens the site, remembered in that tab only', async () => {
+  const page = await b.context.newPage();
+  await gotoWarning(page, visit('http://edenprogram.com/'));
+  await page.click('#proceed');
+  await page.waitForURL('http://edenprogram.com/');
+  assert.equal(await page.textContent('h1'), 'Welcome to edenprogram.com');
+  await page.goto('http://www.edenprogram.com/again');
+  await page.waitForTimeout(1000);
+  assert.equal(page.url(), 'http://www.edenprogram.com/again', 'same site, same tab: no second warning');
+  visited.add('www.edenprogram.com');
+
+  const other = await b.context.newPage();
+  await gotoWarning(other, 'http://edenprogram.com/');
+  await other.close();
+  await page.close();
+});
+
+test('listed links and emails on a job board are marked, also when added later; clean ones are not', async () => {
+  const page = await b.context.newPage();
+  await page.goto(visit('http://www.linkedin.com/jobs/view/4242'));
+  const badgeAfter = (sel) => page.locator(`${sel} + .redflag-badge, ${sel} .redflag-badge`);
+  await badgeAfter('#listed-link').waitFor({ timeout: 15000 });
+  await badgeAfter('#listed-email').waitFor();
+  await badgeAfter('#listed-domain').waitFor();
+  const b1 = badgeAfter('#listed-link');
+  assert.equal(await b1.getAttribute('role'), 'img');
+  assert.match(await b1.getAttribute('aria-label'), /^RedFlag: seized by US Department of Justice \(E\.D\. Missouri\) on 2023-10-17/);
+  assert.match(await b1.getAttribute('title'), /listed as cloudfox\.cloud\//);
+  assert.match(await badgeAfter('#listed-email').getAttribute('aria-label'), /listed as jinyang\.asia\//);
+  assert.equal(await page.locator('.redflag-badge').count(), 3, 'only the three listed items');
+
+  await page.evaluate(() => {
+    document.querySelector('#messages').insertAdjacentHTML('beforeend',
+      '<p>New message: see <a id="late-link" href="https://babyboxtech.com/team">our team</a>, ' +
+      'mail <span id="late-email">ceo@xinlusoft.com</span> or <span id="late-clean">jobs@example.org</span></p>');
+  });
+  await badgeAfter('#late-link').waitFor({ timeout: 15000 });
+  await badgeAfter('#late-email').waitFor();
+  await page.waitForTimeout(600); // two throttle periods: nothing more comes
+  assert.equal(await page.locator('.redflag-badge').count(), 5);
+  for (const id of ['#clean-link', '#clean-email', '#clean-domain', '#late-clean']) {
+    assert.equal(await badgeAfter(id).count(), 0, `${id} is not marked`);
+  }
+  await page.setViewportSize({ width: 820, height: 420 });
+  await page.screenshot({ path: shot('jobboard.png') });
+  await page.close();
+});
+
+test('the popup checks a pasted email', async () => {
+  const page = await b.context.newPage();
+  await page.setViewportSize({ width: 360, height: 470 });
+  await page.goto(b.url('pages/popup.html'));
+  await page.waitForSelector('body[data-status="ready"]');
+  await page.fill('#check-input', 'recruiting@foxysunstudios.com');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#result:not([hidden])');
+  assert.equal(await page.textContent('#result-verdict'), 'Seized');
+  assert.match(await page.textContent('#result-why'), /^Seized by US Department of Justice \(E\.D\. Missouri\) on 2023-10-17\./);
+  await page.screenshot({ path: shot('popup.png') });
+  await page.fill('#check-input', 'talent@example.com');
+  await page.click('#check-button');
+  await page.waitForFunction(() => document.querySelector('#result-verdict').textContent === 'Not listed');
+  await page.close();
+});
+
+let published; // the version the real publisher published
+
+test('an update from redflag serve makes the next navigation warn, without a restart', async () => {
+  const page = await b.context.newPage();
+  await page.goto(visit('http://newlyflagged.com/'));
+  await page.waitForTimeout(500);
+  assert.equal(page.url(), 'http://newlyflagged.com/', 'not listed before the update');
+
+  const out = await publisher.publishEntry({
+    patterns: ['newlyflagged.com', 'github.com/some-user/', 'guru.com/freelancers/some-user/'],
+    kind: 'flagged', authority: 'Acme security team', date: '2026-11-20',
+    reference: 'https://security.acme.example/advisories/42', note: 'Fake recruiter sending malware as coding tests',
+  });
+  published = JSON.parse(out.stdout).version;
+
+  const popup = await b.context.newPage();
+  await popup.goto(b.url('pages/popup.html'));
+  await popup.waitForSelector('body[data-status="ready"]');
+  await popup.click('#update-now');
+  await popup.waitForFunction((v) => document.querySelector('#list-version').textContent.includes(String(v)), published);
+  const s = await ctl.status();
+  assert.equal(s.list.version, published);
+  assert.equal(s.update.lastResult, 'updated');
+  assert.equal(s.update.via, 'delta', 'the server offered a delta from the embedded version');
+  assert.equal(s.update.lastError, '');
+  await popup.close();
+
+  await gotoWarning(page, visit('http://newlyflagged.com/jobs/1'));
+  assert.equal(await page.textContent('h1'), 'This site is flagged as dangerous');
+  assert.equal(await page.textContent('#why'), 'Flagged by Acme security team on 2026-11-20.');
+  assert.equal(await page.textContent('#note'), 'Fake recruiter sending malware as coding tests');
+
+  // URL-prefix entries on shared platforms: the listed path only. (GitHub
+  // is HSTS-preloaded, so the browser would go over HTTPS, which this test
+  // network does not serve: the checker answers for it, and a navigation
+  // is tried on another platform.)
+  const gh = (input) => ctl.ask({ type: 'check', input }).then((a) => a.result);
+  assert.equal((await gh('https://github.com/some-user/interview-task')).match, 'github.com/some-user/');
+  assert.equal((await gh('https://github.com/another-user/')).verdict, 'clean');
+  await gotoWarning(page, visit('http://www.guru.com/freelancers/some-user/portfolio'));
+  assert.equal(await page.textContent('#match'), 'guru.com/freelancers/some-user/');
+  await page.goto(visit('http://www.guru.com/freelancers/another-user/'));
+  await page.waitForTimeout(800);
+  assert.equal(page.url(), 'http://www.guru.com/freelancers/another-user/', 'only the listed path prefix on a shared platform');
+  await page.close();
+});
+
+test('the updated list survives a restart of the service worker (stored)', async () => {
+  const page = await b.context.newPage();
+  const cdp = await b.context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await cdp.detach();
+  const s = await ctl.ready(); // the message starts a new worker
+  assert.match(s.timings.start.storedResult, new RegExp(`^loaded ${published}$`));
+  assert.equal(s.list.version, published);
+  await gotoWarning(page, 'http://newlyflagged.com/');
+  await page.close();
+});
+
+test('a tampered snapshot is rejected and the current list keeps working', async () => {
+  // A real, newer snapshot with one byte changed after signing.
+  const out = await publisher.publishEntry({
+    patterns: ['tamperedfront.com'], kind: 'flagged', authority: 'Acme security team', date: '2026-11-21',
+    reference: 'https://security.acme.example/advisories/43',
+  });
+  const newer = JSON.parse(out.stdout).version;
+  const bytes = new Uint8Array(await (await fetch(`${publisher.url}/v1/lists/default/snapshot`)).arrayBuffer());
+  bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+  const fake = await startFakeServer({ snapshot: bytes, version: newer });
+  net.forward(fake.addr);
+  try {
+    await ctl.setSettings({ updateUrl: fake.url });
+    const popup = await b.context.newPage();
+    await popup.goto(b.url('pages/popup.html'));
+    await popup.waitForSelector('body[data-status="ready"]');
+    await popup.click('#update-now');
+    await popup.waitForSelector('#update-error:not([hidden])');
+    const shown = await popup.textContent('#update-error');
+    assert.match(shown, /snapshot refused/);
+    assert.match(shown, /The current list stays in use/);
+    await popup.close();
+    assert.ok(fake.hits.some((h) => h.endsWith('/snapshot')), 'the fake server was asked');
+
+    const s = await ctl.status();
+    assert.equal(s.list.version, published, 'still the last good list');
+    assert.ok(s.update.failures >= 1);
+
+    const page = await b.context.newPage();
+    await gotoWarning(page, visit('http://newlyflagged.com/'));
+    await gotoWarning(page, visit('http://silverstarchina.com/'));
+    await page.goto(visit('http://tamperedfront.com/'));
+    await page.waitForTimeout(800);
+    assert.equal(page.url(), 'http://tamperedfront.com/', 'nothing from the tampered snapshot');
+    await page.close();
+  } finally {
+    await ctl.setSettings({ updateUrl: publisher.url });
+    await fake.close();
+  }
+});
+
+test('the extension made no network request other than to its update servers', async () => {
+  const updateHosts = new Set([publisher.addr]);
+  const unexpected = [];
+  for (const e of net.log) {
+    if (e.host.startsWith('127.0.0.1:')) {
+      // Update servers: only the public list API.
+      if (!/^\/v1\/lists\/default\/(snapshot|delta\?from=\d+)$/.test(e.path)) unexpected.push(e);
+      else updateHosts.add(e.host);
+    } else if (visited.has(e.host)) {
+      // Pages the tests opened, and the icon the browser asks for.
+      if (e.method !== 'GET') unexpected.push(e);
+    } else if (!baseline.has(e.host)) {
+      unexpected.push(e);
+    }
+  }
+  assert.deepEqual(unexpected.map((e) => `${e.method} ${e.url}`), []);
+  // The extension's requests carry its origin; none went to a page's host.
+  const ours = net.log.filter((e) => String(e.headers.origin ?? '').startsWith('chrome-extension://'));
+  for (const e of ours) assert.ok(e.host.startsWith('127.0.0.1:'), `${e.url} came from the extension`);
+  assert.ok(net.log.some((e) => e.host === publisher.addr), 'the update server was used');
+});

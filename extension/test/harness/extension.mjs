@@ -1,0 +1,42 @@
+// Talking to the loaded extension the way its own pages do: through the
+// message protocol, from an extension page kept open for the purpose.
+export async function controlPage(b) {
+  const page = await b.context.newPage();
+  await page.goto(b.url('pages/options.html'));
+  const ask = (msg) => page.evaluate((m) => chrome.runtime.sendMessage(m), msg);
+  return {
+    page,
+    ask,
+    status: () => ask({ type: 'status' }),
+    // ready waits until the checker is loaded with its list.
+    async ready(timeoutMs = 60000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const s = await ask({ type: 'status' }).catch(() => undefined);
+        if (s?.ok && s.timings.start.ready) return s;
+        if (Date.now() > deadline) throw new Error(`extension not ready: ${JSON.stringify(s)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    setSettings: (settings) => page.evaluate((s) => chrome.storage.local.set({ settings: s }), settings),
+  };
+}
+
+// gotoWarning navigates to a URL the extension should replace by its
+// warning page, and waits for the warning to be filled in.
+export async function gotoWarning(page, url) {
+  await page.goto(url).catch(() => {}); // the navigation is replaced: goto may report it aborted
+  await waitForWarning(page, url);
+}
+
+// waitForWarning waits until the tab shows the warning page for url.
+export async function waitForWarning(page, url) {
+  const deadline = Date.now() + 20000;
+  const isWarning = () => /^chrome-extension:\/\/[a-z]+\/pages\/warning\.html\?/.test(page.url())
+    && new URL(page.url()).searchParams.get('url') === url;
+  while (!isWarning()) {
+    if (Date.now() > deadline) throw new Error(`no warning for ${url}: the tab shows ${page.url()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+}
