@@ -96,14 +96,14 @@ extension: wasm
 
 # Builds both and checks the Firefox one with web-ext lint.
 extension-firefox: extension $(EXT_DEPS)
-	cd $(EXT) && npx --no-install web-ext lint --source-dir build/firefox --self-hosted --warnings-as-errors
+	cd $(EXT) && npx --no-install web-ext lint --source-dir build/firefox --warnings-as-errors
 
 test-extension: extension $(BIN)/redflag $(EXT_DEPS)
-	cd $(EXT) && node --test --test-concurrency=1 --test-timeout=240000 test/
+	cd $(EXT) && node --test --test-concurrency=1 --test-timeout=240000 test/*.test.mjs
 
 bench-extension: extension $(BIN)/redflag $(EXT_DEPS)
 	$(GO) run ./extension/tools/synthlist --entries 1000000 --key $(DEV_KEY).key --out $(EXT_BUILD)/synthetic-1m.snap
-	cd $(EXT) && node test/bench/bench.mjs build/synthetic-1m.snap
+	cd $(EXT) && node tools/bench.mjs build/synthetic-1m.snap
 
 extension-howto: extension
 	@echo "== RedFlag extension built =="

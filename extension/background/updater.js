@@ -1,12 +1,11 @@
 // Updates from the publisher's public API (backend/API.md): a delta from
 // the version held when the server offers one, the full snapshot
 // otherwise; the checker verifies either before it replaces anything. An
-// alarm schedules the next try: every checkIntervalMinutes with ±10%
-// jitter so a fleet of browsers does not poll in step, and after failures
-// 1, 2, 4, 8 … minutes later, at most 4 × the interval.
+// alarm schedules the next try (schedule.js says when).
 import { api } from '../shared/browser.js';
 import * as list from './list.js';
 import { settings } from './config.js';
+import { nextDelay } from './schedule.js';
 
 export const ALARM = 'redflag-update';
 const STATE_KEY = 'updateState';
@@ -31,23 +30,13 @@ export async function ensureScheduled(soon = false) {
     return;
   }
   // A first try within a minute of install or start.
-  await schedule(soon ? 0.1 : jitter(1));
+  await schedule(soon ? 0.1 : nextDelay(1, 0));
 }
 
 async function schedule(minutes) {
   const when = Date.now() + Math.max(minutes, 0.05) * 60_000;
   await api.alarms.create(ALARM, { when });
   await patchState({ nextAt: when });
-}
-
-function jitter(minutes) {
-  return minutes * (0.9 + 0.2 * Math.random());
-}
-
-// nextDelay is the delay in minutes before the next try.
-export function nextDelay(intervalMinutes, failures) {
-  if (failures === 0) return jitter(intervalMinutes);
-  return jitter(Math.min(2 ** (failures - 1), 4 * intervalMinutes));
 }
 
 export async function readState() {
