@@ -49,6 +49,9 @@ $(WASM): $(EMBED)/default.snap $(EMBED)/trusted.pub $(GO_SOURCES)
 
 wasm: $(WASM)
 
+# Packages whose tests also run compiled to WebAssembly.
+WASM_GO_TESTS := ./lists/canon ./lists/check ./lists/snapshot ./wasm/checker ./wasm/protocol
+
 ## Run
 
 run: build
@@ -57,11 +60,18 @@ run: build
 
 ## Tests
 
-test: embedded test-go
+test: embedded test-go test-wasm
 
 test-go:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+
+# The checker module in Node, loaded as the extension loads it, checked
+# against the redflag command; then the list core's own tests compiled to
+# WebAssembly (GOOS=js, Node as the executor).
+test-wasm: $(WASM) $(BIN)/redflag
+	REDFLAG_BIN=$(BIN)/redflag node --test wasm/test/*.test.mjs
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec $(WASM_GO_TESTS)
 
 bench: embedded
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 -timeout 60m ./lists/...
