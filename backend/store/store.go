@@ -193,9 +193,10 @@ type Store interface {
 	Changes(ctx context.Context, f ChangeFilter) ([]Change, error)
 	// Items calls fn with each batch of a change's items, in upload order.
 	Items(ctx context.Context, id int64, fn func([]Item) error) error
-	// Approved calls fn for each approved change of list, in approval
-	// order, up to and including seq (0: all).
-	Approved(ctx context.Context, list string, upTo int64, fn func(Change, []Item) error) error
+	// Approved calls fn with each approved change of list and its
+	// batches of items, in approval order, up to and including seq (0:
+	// all).
+	Approved(ctx context.Context, list string, upTo int64, fn func(Change, [][]Item) error) error
 	// LastSeq returns the highest approval sequence of list's changes.
 	LastSeq(ctx context.Context, list string) (int64, error)
 

@@ -50,17 +50,27 @@ func (s *Service) build(ctx context.Context, a Actor, list string, set *content.
 		return store.Version{}, err
 	}
 	var previous [][]byte
+	var current listObjects
+	if p := s.pub.Load(); p != nil {
+		current = p.lists[list]
+	}
 	for _, v := range prev {
+		if current.index != nil && current.index.Version == v.Version {
+			previous = append(previous, current.snapshot) // served from memory already
+			continue
+		}
 		b, err := s.st.Snapshot(ctx, list, v.Version)
 		if err != nil {
 			return store.Version{}, err
 		}
 		previous = append(previous, b)
 	}
+	loaded := time.Now()
 	built, err := publish.Build(snapshot.Options{Name: list, Version: version, Created: created}, set.Entries(), s.cfg.Key, previous)
 	if err != nil {
 		return store.Version{}, fmt.Errorf("workflow: building %s@%d: %w", list, version, err)
 	}
+	signed := time.Now()
 	ix := built.Index
 	v := store.Version{List: list, Version: version, Created: ix.Created, PublishedBy: a.Name, PublishedToken: a.TokenID,
 		ApprovalSeq: seq, Entries: ix.Entries, KeyID: ix.KeyID, Size: ix.Snapshot.Size, SHA256: ix.Snapshot.SHA256, Deltas: []store.DeltaSize{}}
@@ -75,9 +85,12 @@ func (s *Service) build(ctx context.Context, a Actor, list string, set *content.
 		}
 		return v, err
 	}
+	stored := time.Now()
 	s.setPublished(list, &ix, built.Snapshot.Bytes(), built.Deltas)
 	took := time.Since(start)
-	s.log.Info("published", "list", list, "version", version, "entries", v.Entries, "bytes", v.Size, "deltas", len(v.Deltas), "took", took)
+	s.log.Info("published", "list", list, "version", version, "entries", v.Entries, "bytes", v.Size, "deltas", len(v.Deltas),
+		"took", took, "load_previous", loaded.Sub(start), "build_and_diff", signed.Sub(loaded), "store", stored.Sub(signed))
+	s.releaseMemory()
 	if s.cfg.OnPublish != nil {
 		s.cfg.OnPublish(v, took)
 	}
@@ -98,7 +111,7 @@ func (s *Service) ContentAt(ctx context.Context, list string, version uint64) (*
 		if v.ApprovalSeq == 0 {
 			return set, nil
 		}
-		err := s.st.Approved(ctx, list, v.ApprovalSeq, func(c store.Change, items []store.Item) error {
+		err := s.st.Approved(ctx, list, v.ApprovalSeq, func(c store.Change, items [][]store.Item) error {
 			set = set.Apply(items, c.ID)
 			return nil
 		})

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -89,6 +90,7 @@ type Service struct {
 	log   *slog.Logger
 
 	mu    sync.Mutex // serializes content changes and publications
+	gcing atomic.Bool
 	lists atomic.Pointer[map[string]*listState]
 	pub   atomic.Pointer[published]
 }
@@ -146,7 +148,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 func (s *Service) load(ctx context.Context, name string) (*listState, error) {
 	set := content.New(s.provs)
 	var seq int64
-	err := s.st.Approved(ctx, name, 0, func(c store.Change, items []store.Item) error {
+	err := s.st.Approved(ctx, name, 0, func(c store.Change, items [][]store.Item) error {
 		set = set.Apply(items, c.ID)
 		seq = c.ApprovalSeq
 		return nil
@@ -195,7 +197,7 @@ func (s *Service) seed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	set := content.New(s.provs).Apply(items, c.ID)
+	set := content.New(s.provs).Apply([][]store.Item{items}, c.ID)
 	_, err = s.build(ctx, System, opt.Name, set, c.ApprovalSeq, opt.Version, opt.Created)
 	return err
 }
@@ -337,4 +339,16 @@ func (s *Service) ReviewMode() string {
 		return "off"
 	}
 	return "on"
+}
+
+// releaseMemory returns the garbage of a large approval or publication to
+// the operating system in the background, so that the resident size
+// reflects what the server holds rather than its last peak.
+func (s *Service) releaseMemory() {
+	if s.gcing.CompareAndSwap(false, true) {
+		go func() {
+			defer s.gcing.Store(false)
+			debug.FreeOSMemory()
+		}()
+	}
 }

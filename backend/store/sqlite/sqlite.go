@@ -533,7 +533,7 @@ func (d *DB) Items(ctx context.Context, id int64, fn func([]store.Item) error) e
 	return rows.Err()
 }
 
-func (d *DB) Approved(ctx context.Context, list string, upTo int64, fn func(store.Change, []store.Item) error) error {
+func (d *DB) Approved(ctx context.Context, list string, upTo int64, fn func(store.Change, [][]store.Item) error) error {
 	q := `SELECT ` + changeColumns + ` FROM changes WHERE list = ? AND state = 'approved'`
 	args := []any{list}
 	if upTo > 0 {
@@ -558,13 +558,9 @@ func (d *DB) Approved(ctx context.Context, list string, upTo int64, fn func(stor
 		return err
 	}
 	for _, c := range changes {
-		var all []store.Item
+		var all [][]store.Item
 		if err := d.Items(ctx, c.ID, func(b []store.Item) error {
-			if all == nil {
-				all = b
-			} else {
-				all = append(all, b...)
-			}
+			all = append(all, b)
 			return nil
 		}); err != nil {
 			return err
