@@ -78,14 +78,7 @@ type Entry struct {
 
 func (s *Set) entryAt(i int) Entry {
 	r := s.records[i]
-	return Entry{Entry: entry.Entry{Pattern: splitPattern(r.pattern), Provenance: s.provs.get(r.prov)}, Change: r.change}
-}
-
-func splitPattern(s string) entry.Pattern {
-	if i := strings.IndexByte(s, '/'); i >= 0 {
-		return entry.Pattern{Host: s[:i], Path: s[i:]}
-	}
-	return entry.Pattern{Host: s}
+	return Entry{Entry: entry.Entry{Pattern: store.SplitPattern(r.pattern), Provenance: s.provs.get(r.prov)}, Change: r.change}
 }
 
 func (s *Set) find(pattern string) (int, bool) {
@@ -107,7 +100,7 @@ func (s *Set) Entries() []entry.Entry {
 	s.provs.mu.RLock()
 	defer s.provs.mu.RUnlock()
 	for i, r := range s.records {
-		out[i] = entry.Entry{Pattern: splitPattern(r.pattern), Provenance: s.provs.list[r.prov]}
+		out[i] = entry.Entry{Pattern: store.SplitPattern(r.pattern), Provenance: s.provs.list[r.prov]}
 	}
 	return out
 }
@@ -117,14 +110,18 @@ func (s *Set) Entries() []entry.Entry {
 // of additions. Batches arrive sorted by pattern (package workflow stores
 // them so), so a million-entry change costs a few linear merges, not a
 // sort: O(n + k log b) for k items in b batches.
-func (s *Set) Apply(batches [][]store.Item, change int64) *Set {
+func (s *Set) Apply(batches []store.Batch, change int64) *Set {
 	runs := make([][]op, 0, len(batches))
-	for _, items := range batches {
-		run := make([]op, len(items))
-		for i, it := range items {
-			run[i] = op{pattern: it.Entry.Pattern.String(), add: it.Op == store.Add}
+	for _, b := range batches {
+		provs := make([]uint32, len(b.Provenances))
+		for i, p := range b.Provenances {
+			provs[i] = s.provs.intern(p)
+		}
+		run := make([]op, len(b.Ops))
+		for i, o := range b.Ops {
+			run[i] = op{pattern: o.Pattern, add: !o.Remove}
 			if run[i].add {
-				run[i].prov = s.provs.intern(it.Entry.Provenance)
+				run[i].prov = provs[o.Prov]
 			}
 		}
 		if !slices.IsSortedFunc(run, compareOps) {
@@ -202,7 +199,7 @@ func (s *Set) Diff(to *Set) []store.Item {
 	for i < len(s.records) || j < len(to.records) {
 		switch {
 		case j == len(to.records) || (i < len(s.records) && s.records[i].pattern < to.records[j].pattern):
-			items = append(items, store.Item{Op: store.Remove, Entry: entry.Entry{Pattern: splitPattern(s.records[i].pattern)}})
+			items = append(items, store.Item{Op: store.Remove, Entry: entry.Entry{Pattern: store.SplitPattern(s.records[i].pattern)}})
 			i++
 		case i == len(s.records) || to.records[j].pattern < s.records[i].pattern:
 			items = append(items, store.Item{Op: store.Add, Entry: to.entryAt(j).Entry})

@@ -111,7 +111,7 @@ func (s *Service) ContentAt(ctx context.Context, list string, version uint64) (*
 		if v.ApprovalSeq == 0 {
 			return set, nil
 		}
-		err := s.st.Approved(ctx, list, v.ApprovalSeq, func(c store.Change, items [][]store.Item) error {
+		err := s.st.Approved(ctx, list, v.ApprovalSeq, func(c store.Change, items []store.Batch) error {
 			set = set.Apply(items, c.ID)
 			return nil
 		})

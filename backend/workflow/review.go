@@ -54,15 +54,16 @@ func (s *Service) Items(ctx context.Context, id int64, offset, limit int) (Items
 	}
 	page := ItemsPage{Items: []DiffItem{}, Total: c.Adds + c.Removes}
 	pos := 0
-	err = s.st.Items(ctx, id, func(batch []store.Item) error {
-		if pos+len(batch) <= offset || len(page.Items) >= limit {
-			pos += len(batch)
+	err = s.st.Items(ctx, id, func(batch store.Batch) error {
+		if pos+batch.Len() <= offset || len(page.Items) >= limit {
+			pos += batch.Len()
 			return nil
 		}
-		for i, it := range batch {
+		for i := range batch.Ops {
 			if pos+i < offset || len(page.Items) >= limit {
 				continue
 			}
+			it := batch.Item(i)
 			d := DiffItem{Op: it.Op, Pattern: it.Entry.Pattern.String(), Describe: it.Entry.Pattern.Describe()}
 			if it.Op == store.Add {
 				p := it.Entry.Provenance
@@ -74,7 +75,7 @@ func (s *Service) Items(ctx context.Context, id int64, offset, limit int) (Items
 			}
 			page.Items = append(page.Items, d)
 		}
-		pos += len(batch)
+		pos += batch.Len()
 		return nil
 	})
 	if offset+len(page.Items) < page.Total {
@@ -121,8 +122,8 @@ func (s *Service) Review(ctx context.Context, a Actor, id int64, approve bool, c
 		return c, fmt.Errorf("change %d restores version %d against content that has changed since; propose the rollback again: %w", id, c.RestoreVersion, ErrConflict)
 	}
 	start := time.Now()
-	var items [][]store.Item
-	if err := s.st.Items(ctx, id, func(b []store.Item) error {
+	var items []store.Batch
+	if err := s.st.Items(ctx, id, func(b store.Batch) error {
 		items = append(items, b)
 		return nil
 	}); err != nil {

@@ -148,7 +148,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 func (s *Service) load(ctx context.Context, name string) (*listState, error) {
 	set := content.New(s.provs)
 	var seq int64
-	err := s.st.Approved(ctx, name, 0, func(c store.Change, items [][]store.Item) error {
+	err := s.st.Approved(ctx, name, 0, func(c store.Change, items []store.Batch) error {
 		set = set.Apply(items, c.ID)
 		seq = c.ApprovalSeq
 		return nil
@@ -197,7 +197,7 @@ func (s *Service) seed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	set := content.New(s.provs).Apply([][]store.Item{items}, c.ID)
+	set := content.New(s.provs).Apply([]store.Batch{store.BatchOf(items)}, c.ID)
 	_, err = s.build(ctx, System, opt.Name, set, c.ApprovalSeq, opt.Version, opt.Created)
 	return err
 }

@@ -510,7 +510,7 @@ func limit(n int) int {
 	return n
 }
 
-func (d *DB) Items(ctx context.Context, id int64, fn func([]store.Item) error) error {
+func (d *DB) Items(ctx context.Context, id int64, fn func(store.Batch) error) error {
 	rows, err := d.db.QueryContext(ctx, `SELECT items, data FROM change_items WHERE change_id = ? ORDER BY batch`, id)
 	if err != nil {
 		return fmt.Errorf("sqlite: %w", err)
@@ -533,7 +533,7 @@ func (d *DB) Items(ctx context.Context, id int64, fn func([]store.Item) error) e
 	return rows.Err()
 }
 
-func (d *DB) Approved(ctx context.Context, list string, upTo int64, fn func(store.Change, [][]store.Item) error) error {
+func (d *DB) Approved(ctx context.Context, list string, upTo int64, fn func(store.Change, []store.Batch) error) error {
 	q := `SELECT ` + changeColumns + ` FROM changes WHERE list = ? AND state = 'approved'`
 	args := []any{list}
 	if upTo > 0 {
@@ -558,8 +558,8 @@ func (d *DB) Approved(ctx context.Context, list string, upTo int64, fn func(stor
 		return err
 	}
 	for _, c := range changes {
-		var all [][]store.Item
-		if err := d.Items(ctx, c.ID, func(b []store.Item) error {
+		var all []store.Batch
+		if err := d.Items(ctx, c.ID, func(b store.Batch) error {
 			all = append(all, b)
 			return nil
 		}); err != nil {
