@@ -149,7 +149,7 @@ func Build(opt snapshot.Options, entries []entry.Entry, priv ed25519.PrivateKey,
 	if err != nil {
 		return nil, err
 	}
-	deltas, err := deltasTo(s, priv, previous)
+	deltas, err := Deltas(s, priv, previous)
 	if err != nil {
 		return nil, err
 	}
@@ -165,9 +165,10 @@ func Build(opt snapshot.Options, entries []entry.Entry, priv ed25519.PrivateKey,
 	return v, nil
 }
 
-// deltasTo diffs each previous snapshot against to, in parallel: on a
-// million-entry list each diff takes tens of milliseconds.
-func deltasTo(to *snapshot.Snapshot, priv ed25519.PrivateKey, previous [][]byte) ([]Delta, error) {
+// Deltas diffs each previous snapshot against to, in parallel (on a
+// million-entry list each diff takes tens of milliseconds), and keeps
+// those worth publishing (see Build).
+func Deltas(to *snapshot.Snapshot, priv ed25519.PrivateKey, previous [][]byte) ([]Delta, error) {
 	out := make([]*Delta, len(previous))
 	errs := make([]error, len(previous))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))

@@ -261,6 +261,8 @@ type Store interface {
 
 	// Publish stores a version, its snapshot and deltas.
 	Publish(ctx context.Context, v Version, snap []byte, deltas []publish.Delta, ev Event) error
+	// AddDeltas stores more deltas to a published version.
+	AddDeltas(ctx context.Context, list string, to uint64, deltas []publish.Delta) error
 	// Versions returns list's versions, newest first (limit 0: all).
 	Versions(ctx context.Context, list string, limit int) ([]Version, error)
 	Snapshot(ctx context.Context, list string, version uint64) ([]byte, error)

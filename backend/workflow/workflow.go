@@ -91,8 +91,10 @@ type Service struct {
 
 	mu    sync.Mutex // serializes content changes and publications
 	gcing atomic.Bool
-	lists atomic.Pointer[map[string]*listState]
-	pub   atomic.Pointer[published]
+	// background counts goroutines making deltas from older versions.
+	background sync.WaitGroup
+	lists      atomic.Pointer[map[string]*listState]
+	pub        atomic.Pointer[published]
 }
 
 // Open loads every list's content and published version from the store,

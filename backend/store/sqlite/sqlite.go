@@ -593,14 +593,25 @@ func (d *DB) Publish(ctx context.Context, v store.Version, snap []byte, deltas [
 		if err != nil {
 			return fmt.Errorf("sqlite: version: %w", err)
 		}
-		for _, dl := range deltas {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO deltas (list, from_version, to_version, size, sha256, data) VALUES (?, ?, ?, ?, ?, ?)`,
-				v.List, int64(dl.From), int64(v.Version), len(dl.Bytes), dl.Ref.SHA256, dl.Bytes); err != nil {
-				return fmt.Errorf("sqlite: delta: %w", err)
-			}
+		if err := insertDeltas(ctx, tx, v.List, v.Version, deltas); err != nil {
+			return err
 		}
 		return appendAudit(ctx, tx, ev)
 	})
+}
+
+func insertDeltas(ctx context.Context, tx *sql.Tx, list string, to uint64, deltas []publish.Delta) error {
+	for _, dl := range deltas {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO deltas (list, from_version, to_version, size, sha256, data) VALUES (?, ?, ?, ?, ?, ?)`,
+			list, int64(dl.From), int64(to), len(dl.Bytes), dl.Ref.SHA256, dl.Bytes); err != nil {
+			return fmt.Errorf("sqlite: delta: %w", err)
+		}
+	}
+	return nil
+}
+
+func (d *DB) AddDeltas(ctx context.Context, list string, to uint64, deltas []publish.Delta) error {
+	return d.tx(ctx, func(tx *sql.Tx) error { return insertDeltas(ctx, tx, list, to, deltas) })
 }
 
 func (d *DB) Versions(ctx context.Context, list string, n int) ([]store.Version, error) {
