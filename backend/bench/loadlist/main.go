@@ -20,6 +20,7 @@ import (
 	"github.com/redflag/redflag/backend/client"
 	"github.com/redflag/redflag/backend/store"
 	"github.com/redflag/redflag/backend/workflow"
+	"github.com/redflag/redflag/lists/data"
 	"github.com/redflag/redflag/lists/entry"
 	"github.com/redflag/redflag/lists/snapshot"
 	"github.com/redflag/redflag/lists/synthetic"
@@ -33,6 +34,7 @@ var (
 	rounds   = flag.Int("rounds", 3, "samples per measurement")
 	pid      = flag.Int("pid", 0, "server process id, for its resident memory")
 	snapOut  = flag.String("snapshot-out", "", "write the served snapshot here (for the nginx comparison)")
+	smallOut = flag.String("small-out", "", "also publish the default entries as list \"small\" and write its snapshot here")
 )
 
 func main() {
@@ -213,6 +215,33 @@ func run(ctx context.Context) error {
 			return err
 		}
 		report("snapshot", map[string]any{"bytes": len(obj.Body), "etag": obj.ETag, "version": obj.Version})
+	}
+	if *smallOut != "" {
+		if _, err := admin.Do(ctx, client.Request{Method: "POST", Path: "/v1/admin/lists", Body: map[string]string{"name": "small"}}, nil); err != nil {
+			return err
+		}
+		es, err := data.Entries()
+		if err != nil {
+			return err
+		}
+		ans, err := admin.Propose(ctx, "small", workflow.Proposal{Reason: "bench", Add: inputs(es)}, "")
+		if err != nil {
+			return err
+		}
+		if _, err := rev.Review(ctx, ans.Change.ID, true, ""); err != nil {
+			return err
+		}
+		if _, err := admin.Publish(ctx, "small", false); err != nil {
+			return err
+		}
+		obj, err := pub.Get(ctx, "/v1/lists/small/snapshot", "")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*smallOut, obj.Body, 0o644); err != nil {
+			return err
+		}
+		report("small_snapshot", map[string]any{"bytes": len(obj.Body), "entries": len(es)})
 	}
 	return nil
 }
