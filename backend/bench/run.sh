@@ -75,7 +75,7 @@ nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
 npid=$!
 for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/v1/lists/small/snapshot" && break; sleep 0.1; done
 
-etag() { curl -sfI "$1" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}'; }
+etag() { curl -sf -D - -o /dev/null "$1" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}'; }
 status() { curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $2" "$1"; }
 
 results="$work/results.tsv"

@@ -127,7 +127,10 @@ CREATE TABLE IF NOT EXISTS idempotency (
 
 // DB is the SQLite store.
 type DB struct {
-	db *sql.DB
+	db      *sql.DB
+	wrote   chan struct{} // a write happened: checkpoint soon
+	stop    chan struct{}
+	stopped chan struct{}
 }
 
 var _ store.Store = (*DB)(nil)
@@ -135,7 +138,10 @@ var _ store.Store = (*DB)(nil)
 // Open opens (creating if needed) the database in dir.
 func Open(dir string) (*DB, error) {
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(10000)"} {
+	// Checkpoints run in the background (see checkpointer), not inside
+	// the commit that happens to cross the WAL threshold: a publication
+	// writes megabytes and should not also wait for them to be copied.
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(10000)", "wal_autocheckpoint(0)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -149,11 +155,41 @@ func Open(dir string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: creating schema in %s: %w", dir, err)
 	}
-	return &DB{db: db}, nil
+	d := &DB{db: db, wrote: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
+	go d.checkpointer()
+	return d, nil
 }
 
-// Close closes the database.
-func (d *DB) Close() error { return d.db.Close() }
+// Close stops the checkpointer, checkpoints and closes the database.
+func (d *DB) Close() error {
+	close(d.stop)
+	<-d.stopped
+	d.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+	return d.db.Close()
+}
+
+// checkpointer copies the WAL into the database after writes and every
+// half minute. A crash before a checkpoint loses nothing: committed
+// transactions are in the WAL, which SQLite replays on open.
+func (d *DB) checkpointer() {
+	defer close(d.stopped)
+	tick := time.NewTicker(30 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-d.stop:
+			return
+		case <-d.wrote:
+			select { // let a burst of writes finish
+			case <-d.stop:
+				return
+			case <-time.After(time.Second):
+			}
+		case <-tick.C:
+		}
+		d.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+	}
+}
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
 
@@ -171,6 +207,10 @@ func (d *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	select {
+	case d.wrote <- struct{}{}:
+	default:
 	}
 	return nil
 }
