@@ -26,6 +26,7 @@ if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
 fi
 
 work=$(mktemp -d)
+chmod 755 "$work" # nginx workers run as an unprivileged user
 spid=""
 npid=""
 cleanup() {
@@ -40,14 +41,14 @@ go build -o "$work/redflag" ./lists/cmd/redflag
 go build -o "$work/loadlist" ./backend/bench/loadlist
 
 echo "== redflag serve on 127.0.0.1:$PORT"
-"$work/redflag" serve --addr "127.0.0.1:$PORT" --data "$work/data" --log-level warn >"$work/serve.out" 2>"$work/serve.err" &
+"$work/redflag" serve --addr "127.0.0.1:$PORT" --data "$work/data" --log-level info >"$work/serve.out" 2>"$work/serve.err" &
 spid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
 admin=$("$work/redflag" token create --data "$work/data" --name bench-admin --role admin 2>/dev/null)
 reviewer=$("$work/redflag" token create --data "$work/data" --name bench-reviewer --role reviewer 2>/dev/null)
 
 echo "== loadlist: $N entries"
-mkdir -p "$work/www"
+mkdir -p "$work/www" && chmod 755 "$work/www"
 "$work/loadlist" --server "http://127.0.0.1:$PORT" --admin "$admin" --reviewer "$reviewer" --pid "$spid" \
   --n "$N" --rounds "$ROUNDS" --snapshot-out "$work/www/big.snap" --small-out "$work/www/small.snap" | tee "$work/loadlist.jsonl"
 
@@ -124,3 +125,7 @@ for obj in default small; do
 done
 grep -E '"measure":"(approve_to_servable_full_median|approve_to_servable_update_median|entries_page|rss_1m|upload)"' "$work/loadlist.jsonl"
 echo "{\"measure\":\"rss_after_wrk\",\"rss_mb\":$rss}"
+echo "== where publication time goes (server log, 1M-entry versions)"
+grep -E '"msg":"(approved|published)"' "$work/serve.err" | grep -E '"entries":100[0-9]{4}' | sed 's/^{"time":"[^"]*",//' || true
+echo "== machine load during the run"
+uptime

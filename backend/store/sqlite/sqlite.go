@@ -521,15 +521,9 @@ func (d *DB) Changes(ctx context.Context, f store.ChangeFilter) ([]store.Change,
 		q += ` AND state = ?`
 		args = append(args, string(f.State))
 	}
-	if f.Before > 0 {
-		q += ` AND id < ?`
-		args = append(args, f.Before)
-	}
-	q += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, limit(f.Limit))
-	rows, err := d.db.QueryContext(ctx, q, args...)
+	rows, err := d.newestFirst(ctx, q, args, f.Before, f.Limit)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := []store.Change{}
@@ -541,6 +535,20 @@ func (d *DB) Changes(ctx context.Context, f store.ChangeFilter) ([]store.Change,
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// newestFirst runs q (which ends in WHERE conditions) for rows with ids
+// below before (0: any), newest first, at most n of them.
+func (d *DB) newestFirst(ctx context.Context, q string, args []any, before int64, n int) (*sql.Rows, error) {
+	if before > 0 {
+		q += ` AND id < ?`
+		args = append(args, before)
+	}
+	rows, err := d.db.QueryContext(ctx, q+` ORDER BY id DESC LIMIT ?`, append(args, limit(n))...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	return rows, nil
 }
 
 func limit(n int) int {
@@ -758,14 +766,9 @@ func (d *DB) Audit(ctx context.Context, f store.AuditFilter) ([]store.Event, err
 	if !f.Until.IsZero() {
 		add("at_ms < ?", ms(f.Until))
 	}
-	if f.Before > 0 {
-		add("id < ?", f.Before)
-	}
-	q += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, limit(f.Limit))
-	rows, err := d.db.QueryContext(ctx, q, args...)
+	rows, err := d.newestFirst(ctx, q, args, f.Before, f.Limit)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := []store.Event{}
