@@ -11,7 +11,7 @@ FUZZTIME ?= 60s
 GO_SOURCES := $(shell find lists wasm backend -name '*.go' -not -path '*/node_modules/*' 2>/dev/null) go.mod go.sum
 LIST_DATA  := $(wildcard lists/data/*.tsv) $(wildcard lists/data/keys/*.pub)
 
-.PHONY: all build run test test-go test-wasm bench fuzz clean embedded wasm
+.PHONY: all build run test test-go test-wasm bench bench-lists bench-backend fuzz clean embedded wasm
 
 all: build
 
@@ -54,9 +54,17 @@ WASM_GO_TESTS := ./lists/canon ./lists/check ./lists/snapshot ./wasm/checker ./w
 
 ## Run
 
+# The publisher signs with the development key, whose public half the
+# binaries and the extension embed, so they trust its updates.
+DATA ?= ./redflag-data
+ADDR ?= 127.0.0.1:8080
+
 run: build
 	@echo "== redflag check on a sample (embedded default list) =="
 	-./$(BIN)/redflag check 'HTTP://WWW.SilverStarChina.COM./careers?x=1#top' https://jobs.cloudfox.cloud/apply hr@jinyang.asia https://example.com 'cloudfox.com'
+	@echo "== redflag serve (Ctrl-C stops it; data in $(DATA)) =="
+	@echo "   make a token in another shell: ./$(BIN)/redflag token create --data $(DATA) --name you --role admin"
+	./$(BIN)/redflag serve --addr $(ADDR) --data $(DATA) --key $(DEV_KEY).key
 
 ## Tests
 
@@ -64,6 +72,7 @@ test: embedded test-go test-wasm
 
 test-go:
 	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) build -o /dev/null ./backend/public ./backend/publish
 	$(GO) test -count=1 ./...
 
 # The checker module in Node, loaded as the extension loads it, checked
@@ -73,8 +82,15 @@ test-wasm: $(WASM) $(BIN)/redflag
 	REDFLAG_BIN=$(BIN)/redflag node --test wasm/test/*.test.mjs
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec $(WASM_GO_TESTS)
 
-bench: embedded
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 -timeout 60m ./lists/...
+bench: bench-lists bench-backend
+
+bench-lists: embedded
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 -timeout 60m ./lists/... ./backend/content
+
+# Publisher: 1M-entry publication, admin paging, RSS, and snapshot GET
+# throughput against nginx serving the same files (wrk); see the script.
+bench-backend: embedded
+	bash backend/bench/run.sh
 
 # Long fuzzing (make test runs only the seed corpora).
 fuzz: embedded

@@ -270,19 +270,24 @@ func (a *API) changes(c echo.Context) error {
 		return problem(c, http.StatusBadRequest, "bad_request", "state=%q: want draft, pending, approved or rejected", f.State)
 	}
 	var err error
-	if f.Before, err = intParam(c, "before"); err != nil {
+	if f.Before, f.Limit, err = pageParams(c); err != nil {
 		return err
 	}
-	l, err := intParam(c, "limit")
-	if err != nil {
-		return err
-	}
-	f.Limit = int(l)
 	cs, err := a.W.Changes(c.Request().Context(), f)
 	if err != nil {
 		return fail(c, err)
 	}
 	return c.JSON(http.StatusOK, map[string]any{"changes": cs})
+}
+
+// pageParams reads the before (id) and limit parameters of newest-first
+// listings.
+func pageParams(c echo.Context) (before int64, limit int, err error) {
+	if before, err = intParam(c, "before"); err != nil {
+		return 0, 0, err
+	}
+	l, err := intParam(c, "limit")
+	return before, int(l), err
 }
 
 func intParam(c echo.Context, name string) (int64, error) {
@@ -447,14 +452,9 @@ func (a *API) audit(c echo.Context) error {
 			}
 		}
 	}
-	if f.Before, err = intParam(c, "before"); err != nil {
+	if f.Before, f.Limit, err = pageParams(c); err != nil {
 		return err
 	}
-	l, err := intParam(c, "limit")
-	if err != nil {
-		return err
-	}
-	f.Limit = int(l)
 	evs, err := a.W.Audit(c.Request().Context(), f)
 	if err != nil {
 		return fail(c, err)

@@ -24,7 +24,14 @@ func Token(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 	if len(args) == 0 {
 		return usage()
 	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage()
+		return exitOK
+	}
 	sub := args[0]
+	if sub != "create" && sub != "list" && sub != "revoke" {
+		return usage()
+	}
 	fs := newFlags("token "+sub, "", "Manages admin API tokens. A new token is printed once; only its SHA-256 is stored.", stderr)
 	dir := fs.String("data", "./redflag-data", "data directory of redflag serve")
 	name := fs.String("name", "", "who holds the token (shown in the audit log)")

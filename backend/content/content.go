@@ -78,14 +78,7 @@ type Entry struct {
 
 func (s *Set) entryAt(i int) Entry {
 	r := s.records[i]
-	return Entry{Entry: entry.Entry{Pattern: splitPattern(r.pattern), Provenance: s.provs.get(r.prov)}, Change: r.change}
-}
-
-func splitPattern(s string) entry.Pattern {
-	if i := strings.IndexByte(s, '/'); i >= 0 {
-		return entry.Pattern{Host: s[:i], Path: s[i:]}
-	}
-	return entry.Pattern{Host: s}
+	return Entry{Entry: entry.Entry{Pattern: store.SplitPattern(r.pattern), Provenance: s.provs.get(r.prov)}, Change: r.change}
 }
 
 func (s *Set) find(pattern string) (int, bool) {
@@ -107,43 +100,58 @@ func (s *Set) Entries() []entry.Entry {
 	s.provs.mu.RLock()
 	defer s.provs.mu.RUnlock()
 	for i, r := range s.records {
-		out[i] = entry.Entry{Pattern: splitPattern(r.pattern), Provenance: s.provs.list[r.prov]}
+		out[i] = entry.Entry{Pattern: store.SplitPattern(r.pattern), Provenance: s.provs.list[r.prov]}
 	}
 	return out
 }
 
-// Apply returns the set with items applied in order (a later item for the
-// same pattern wins), recording change as the source of additions. It runs
-// in O(n + k log k) for k items: one sort of the change, one merge.
-func (s *Set) Apply(items []store.Item, change int64) *Set {
-	type op struct {
-		pattern string
-		add     bool
-		prov    uint32
-		order   int
-	}
-	ops := make([]op, len(items))
-	for i, it := range items {
-		ops[i] = op{pattern: it.Entry.Pattern.String(), add: it.Op == store.Add, order: i}
-		if ops[i].add {
-			ops[i].prov = s.provs.intern(it.Entry.Provenance)
+// Apply returns the set with a change's batches of items applied in order
+// (a later item for the same pattern wins), recording change as the source
+// of additions. Batches arrive sorted by pattern (package workflow stores
+// them so), so a million-entry change costs a few linear merges, not a
+// sort: O(n + k log b) for k items in b batches.
+func (s *Set) Apply(batches []store.Batch, change int64) *Set {
+	runs := make([][]op, 0, len(batches))
+	for _, b := range batches {
+		provs := make([]uint32, len(b.Provenances))
+		for i, p := range b.Provenances {
+			provs[i] = s.provs.intern(p)
 		}
-	}
-	sorted := slices.IsSortedFunc(ops, func(a, b op) int { return strings.Compare(a.pattern, b.pattern) })
-	if !sorted {
-		slices.SortStableFunc(ops, func(a, b op) int { return strings.Compare(a.pattern, b.pattern) })
-	}
-	// Keep the last op per pattern.
-	last := ops[:0]
-	for i, o := range ops {
-		if i+1 < len(ops) && ops[i+1].pattern == o.pattern {
-			continue
+		run := make([]op, len(b.Ops))
+		for i, o := range b.Ops {
+			run[i] = op{pattern: o.Pattern, add: !o.Remove}
+			if run[i].add {
+				run[i].prov = provs[o.Prov]
+			}
 		}
-		last = append(last, o)
+		if !slices.IsSortedFunc(run, compareOps) {
+			slices.SortStableFunc(run, compareOps)
+		}
+		runs = append(runs, run)
 	}
-	out := make([]record, 0, len(s.records)+len(last))
+	// Merge runs pairwise; on equal patterns the earlier run comes first,
+	// so the last op per pattern is the latest item.
+	for len(runs) > 1 {
+		next := runs[:0:0]
+		for i := 0; i < len(runs); i += 2 {
+			if i+1 == len(runs) {
+				next = append(next, runs[i])
+				continue
+			}
+			next = append(next, mergeOps(runs[i], runs[i+1]))
+		}
+		runs = next
+	}
+	var ops []op
+	if len(runs) == 1 {
+		ops = runs[0]
+	}
+	out := make([]record, 0, len(s.records)+len(ops))
 	i := 0
-	for _, o := range last {
+	for j, o := range ops {
+		if j+1 < len(ops) && ops[j+1].pattern == o.pattern {
+			continue // a later op for this pattern wins
+		}
 		for i < len(s.records) && s.records[i].pattern < o.pattern {
 			out = append(out, s.records[i])
 			i++
@@ -159,6 +167,30 @@ func (s *Set) Apply(items []store.Item, change int64) *Set {
 	return &Set{provs: s.provs, records: out}
 }
 
+type op struct {
+	pattern string
+	add     bool
+	prov    uint32
+}
+
+func compareOps(a, b op) int { return strings.Compare(a.pattern, b.pattern) }
+
+func mergeOps(a, b []op) []op {
+	out := make([]op, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if b[j].pattern < a[i].pattern {
+			out = append(out, b[j])
+			j++
+		} else {
+			out = append(out, a[i])
+			i++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
+}
+
 // Diff returns the items that turn s into to: removals of what to lacks,
 // additions of what to has new or with another provenance.
 func (s *Set) Diff(to *Set) []store.Item {
@@ -167,7 +199,7 @@ func (s *Set) Diff(to *Set) []store.Item {
 	for i < len(s.records) || j < len(to.records) {
 		switch {
 		case j == len(to.records) || (i < len(s.records) && s.records[i].pattern < to.records[j].pattern):
-			items = append(items, store.Item{Op: store.Remove, Entry: entry.Entry{Pattern: splitPattern(s.records[i].pattern)}})
+			items = append(items, store.Item{Op: store.Remove, Entry: entry.Entry{Pattern: store.SplitPattern(s.records[i].pattern)}})
 			i++
 		case i == len(s.records) || to.records[j].pattern < s.records[i].pattern:
 			items = append(items, store.Item{Op: store.Add, Entry: to.entryAt(j).Entry})

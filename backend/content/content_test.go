@@ -20,6 +20,14 @@ func remove(p string) store.Item {
 	return store.Item{Op: store.Remove, Entry: entry.Entry{Pattern: entry.Pattern{Host: p}}}
 }
 
+func batches(items ...[]store.Item) []store.Batch {
+	var out []store.Batch
+	for _, it := range items {
+		out = append(out, store.BatchOf(it))
+	}
+	return out
+}
+
 func patterns(s *Set) string {
 	var out []string
 	for _, e := range s.Entries() {
@@ -30,11 +38,11 @@ func patterns(s *Set) string {
 
 func TestApply(t *testing.T) {
 	s := New(NewProvenances())
-	s1 := s.Apply([]store.Item{add("c.example"), add("a.example"), add("b.example")}, 1)
-	s2 := s1.Apply([]store.Item{remove("b.example"), add("d.example"), remove("nope.example")}, 2)
+	s1 := s.Apply(batches([]store.Item{add("c.example"), add("a.example")}, []store.Item{add("b.example")}), 1)
+	s2 := s1.Apply(batches([]store.Item{remove("b.example"), add("d.example"), remove("nope.example")}), 2)
 	other := prov
 	other.Authority = "B"
-	s3 := s2.Apply([]store.Item{{Op: store.Add, Entry: entry.Entry{Pattern: entry.Pattern{Host: "a.example"}, Provenance: other}}, remove("a.example"), add("a.example")}, 3)
+	s3 := s2.Apply(batches([]store.Item{{Op: store.Add, Entry: entry.Entry{Pattern: entry.Pattern{Host: "a.example"}, Provenance: other}}}, []store.Item{remove("a.example")}, []store.Item{add("a.example"), add("d.example")}, []store.Item{remove("d.example"), add("d.example")}), 3)
 	tests := []struct {
 		set  *Set
 		want string
@@ -57,7 +65,7 @@ func TestApply(t *testing.T) {
 	}
 	// Diff turns one set into another.
 	d := s1.Diff(s2)
-	if got := patterns(s1.Apply(d, 9)); got != patterns(s2) || len(d) != 2 {
+	if got := patterns(s1.Apply(batches(d), 9)); got != patterns(s2) || len(d) != 2 {
 		t.Errorf("diff %+v gives %q", d, got)
 	}
 }
@@ -68,7 +76,7 @@ func TestPage(t *testing.T) {
 	for i, e := range es {
 		items[i] = store.Item{Op: store.Add, Entry: e}
 	}
-	s := New(NewProvenances()).Apply(items, 1)
+	s := New(NewProvenances()).Apply(batches(items[:2000], items[2000:]), 1)
 	seen := 0
 	q := Query{Limit: 700}
 	for {
@@ -110,7 +118,7 @@ func BenchmarkPage1M(b *testing.B) {
 	for i, e := range es {
 		items[i] = store.Item{Op: store.Add, Entry: e}
 	}
-	s := New(NewProvenances()).Apply(items, 1)
+	s := New(NewProvenances()).Apply(batches(items), 1)
 	for _, q := range []Query{{Limit: 100}, {After: "m", Limit: 100}, {Search: es[777].Pattern.Host, Limit: 100}} {
 		b.Run(fmt.Sprintf("search=%q,after=%q", q.Search, q.After), func(b *testing.B) {
 			for b.Loop() {

@@ -48,6 +48,7 @@ type server struct {
 	args []string
 	cmd  *exec.Cmd
 	logs *bytes.Buffer
+	done chan struct{} // closed when the process has exited
 }
 
 func freeAddr(t *testing.T) string {
@@ -81,6 +82,8 @@ func (s *server) run() {
 	if err := s.cmd.Start(); err != nil {
 		s.t.Fatal(err)
 	}
+	s.done = make(chan struct{})
+	go func() { s.cmd.Wait(); close(s.done) }()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		resp, err := http.Get(s.url + "/readyz")
@@ -90,26 +93,30 @@ func (s *server) run() {
 				return
 			}
 		}
-		if s.cmd.ProcessState != nil {
-			break
+		select {
+		case <-s.done:
+			s.t.Fatalf("redflag serve exited: %v\n%s", s.cmd.ProcessState, s.logs)
+		case <-time.After(50 * time.Millisecond):
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 	s.t.Fatalf("redflag serve did not become ready:\n%s", s.logs)
 }
 
 // stop ends the server with SIGTERM and expects a clean exit.
 func (s *server) stop() {
-	if s.cmd == nil || s.cmd.Process == nil || s.cmd.ProcessState != nil {
+	if s.cmd == nil || s.cmd.Process == nil {
 		return
 	}
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- s.cmd.Wait() }()
 	select {
-	case err := <-done:
-		if err != nil {
-			s.t.Errorf("redflag serve exited with %v after SIGTERM:\n%s", err, s.logs)
+	case <-s.done:
+		return // already stopped
+	default:
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.done:
+		if !s.cmd.ProcessState.Success() {
+			s.t.Errorf("redflag serve exited with %v after SIGTERM:\n%s", s.cmd.ProcessState, s.logs)
 		}
 	case <-time.After(30 * time.Second):
 		s.cmd.Process.Kill()
@@ -120,7 +127,7 @@ func (s *server) stop() {
 // kill ends the server with SIGKILL.
 func (s *server) kill() {
 	s.cmd.Process.Signal(syscall.SIGKILL)
-	s.cmd.Wait()
+	<-s.done
 }
 
 // redflag runs the binary and returns stdout; it fails the test on a

@@ -9,9 +9,11 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/redflag/redflag/backend/client"
 	"github.com/redflag/redflag/backend/publish"
+	"github.com/redflag/redflag/backend/store"
 	"github.com/redflag/redflag/backend/workflow"
 	"github.com/redflag/redflag/lists/canon"
 	"github.com/redflag/redflag/lists/data"
@@ -215,9 +217,23 @@ func TestProposeApprovePublish(t *testing.T) {
 	if _, err := alice.Publish(ctx(t), "default", false); client.StatusOf(err) != http.StatusConflict {
 		t.Errorf("publishing nothing new: %v, want 409", err)
 	}
-	hist, err := bob.History(ctx(t), "default")
+	// The delta from v1 to v3 is made in the background after v3 is served.
+	var hist []store.Version
+	for i := 0; i < 100; i++ {
+		if hist, err = bob.History(ctx(t), "default"); err != nil || len(hist[0].Deltas) == 2 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if err != nil || len(hist) != 3 || hist[0].Version != v3.Version || len(hist[0].Deltas) != 2 {
-		t.Errorf("history %+v, %v", hist, err)
+		t.Fatalf("history %+v, %v", hist, err)
+	}
+	d13, err := pub.Get(ctx(t), "/v1/lists/default/delta?from="+strconv.FormatUint(v1.Version, 10), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := snapshot.ApplyDelta(v1, d13.Body, set); err != nil || !bytes.Equal(got.Bytes(), v3.Bytes()) {
+		t.Errorf("delta v1 -> v3: %v", err)
 	}
 }
 

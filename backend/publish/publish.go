@@ -140,15 +140,16 @@ type Version struct {
 }
 
 // Build signs a snapshot of entries with opt's name and version, and a
-// delta from each previous snapshot (raw bytes, any order) that is smaller
-// than the snapshot itself: a client for whom no delta is published
-// fetches the snapshot.
+// delta from each previous snapshot (raw bytes, any order) that is worth
+// it: at most half the snapshot's size, or smaller than the snapshot and
+// under 64 KiB (small lists). Deltas are for incremental updates; a client
+// for whom none is published fetches the snapshot.
 func Build(opt snapshot.Options, entries []entry.Entry, priv ed25519.PrivateKey, previous [][]byte) (*Version, error) {
 	s, err := snapshot.Build(opt, entries, priv)
 	if err != nil {
 		return nil, err
 	}
-	deltas, err := deltasTo(s, priv, previous)
+	deltas, err := Deltas(s, priv, previous)
 	if err != nil {
 		return nil, err
 	}
@@ -164,9 +165,10 @@ func Build(opt snapshot.Options, entries []entry.Entry, priv ed25519.PrivateKey,
 	return v, nil
 }
 
-// deltasTo diffs each previous snapshot against to, in parallel: on a
-// million-entry list each diff takes tens of milliseconds.
-func deltasTo(to *snapshot.Snapshot, priv ed25519.PrivateKey, previous [][]byte) ([]Delta, error) {
+// Deltas diffs each previous snapshot against to, in parallel (on a
+// million-entry list each diff takes tens of milliseconds), and keeps
+// those worth publishing (see Build).
+func Deltas(to *snapshot.Snapshot, priv ed25519.PrivateKey, previous [][]byte) ([]Delta, error) {
 	out := make([]*Delta, len(previous))
 	errs := make([]error, len(previous))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -185,13 +187,17 @@ func deltasTo(to *snapshot.Snapshot, priv ed25519.PrivateKey, previous [][]byte)
 				errs[i] = fmt.Errorf("publish: previous snapshot %s@%d does not precede %s@%d", from.Name, from.Version, to.Name, to.Version)
 				return
 			}
+			limit := max(len(to.Bytes())/2, min(len(to.Bytes())-1, smallDelta))
+			if 8*abs(len(to.Keys)-len(from.Keys)) > limit {
+				return // at least 8 bytes per added or removed key: too big
+			}
 			b, err := snapshot.Diff(from, to, priv)
 			if err != nil {
 				errs[i] = err
 				return
 			}
-			if len(b) >= len(to.Bytes()) {
-				return // the snapshot is cheaper
+			if len(b) > limit {
+				return
 			}
 			out[i] = &Delta{From: from.Version, Bytes: b, Ref: DeltaRef{From: from.Version, Blob: BlobOf(DeltaKey(to.Name, from.Version, to.Version), b)}}
 		}()
@@ -208,4 +214,15 @@ func deltasTo(to *snapshot.Snapshot, priv ed25519.PrivateKey, previous [][]byte)
 	}
 	sort.Slice(ds, func(i, j int) bool { return ds[i].From < ds[j].From })
 	return ds, nil
+}
+
+// smallDelta is the size under which any delta smaller than its snapshot
+// is kept.
+const smallDelta = 64 << 10
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

@@ -30,7 +30,7 @@ func TestNextVersion(t *testing.T) {
 func TestBuildDeltas(t *testing.T) {
 	_, priv, _ := ed25519.GenerateKey(bytes.NewReader(make([]byte, 64)))
 	trust := keys.NewSet(priv.Public().(ed25519.PublicKey))
-	es := synthetic.Entries(2000, 1)
+	es := synthetic.Entries(20000, 1)
 	opt := func(v uint64) snapshot.Options {
 		return snapshot.Options{Name: "acme", Version: v, Created: time.UnixMilli(int64(v))}
 	}
@@ -38,37 +38,35 @@ func TestBuildDeltas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v1, err := Build(opt(2000), es[:1990], priv, [][]byte{tiny.Snapshot.Bytes()})
+	v1, err := Build(opt(2000), es[:19990], priv, [][]byte{tiny.Snapshot.Bytes()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Even a delta that adds almost everything is smaller than the
-	// snapshot, which also carries the Bloom filter.
-	if len(v1.Deltas) != 1 || len(v1.Deltas[0].Bytes) >= v1.Index.Snapshot.Size {
-		t.Errorf("deltas from a 3-entry version: %+v", v1.Index.Deltas)
+	if len(v1.Deltas) != 0 {
+		t.Errorf("kept a delta from 3 to 19990 entries: %+v (snapshot %d bytes)", v1.Index.Deltas, v1.Index.Snapshot.Size)
 	}
-	v2, err := Build(opt(3000), append(es[5:1990:1990], es[1990:]...), priv, [][]byte{v1.Snapshot.Bytes(), tiny.Snapshot.Bytes()})
+	v2, err := Build(opt(3000), append(es[5:19990:19990], es[19990:]...), priv, [][]byte{v1.Snapshot.Bytes(), tiny.Snapshot.Bytes()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(v2.Deltas) != 2 || v2.Index.Deltas[0].From != 1000 || v2.Index.Deltas[1].From != 2000 {
+	if len(v2.Deltas) != 1 || v2.Index.Deltas[0].From != 2000 {
 		t.Fatalf("deltas %+v", v2.Index.Deltas)
 	}
 	old, _ := snapshot.Open(v1.Snapshot.Bytes(), trust)
-	got, err := snapshot.ApplyDelta(old, v2.Deltas[1].Bytes, trust)
+	got, err := snapshot.ApplyDelta(old, v2.Deltas[0].Bytes, trust)
 	if err != nil || !bytes.Equal(got.Bytes(), v2.Snapshot.Bytes()) {
 		t.Fatalf("delta does not rebuild v2: %v", err)
 	}
 	ix := v2.Index
-	if ix.Snapshot.Object != "lists/acme/snapshots/3000.snap" || ix.Deltas[1].Object != "lists/acme/deltas/2000-3000.delta" ||
-		ix.Entries != 1995 || ix.Snapshot.Size != len(v2.Snapshot.Bytes()) || len(ix.Snapshot.ETag) != 34 {
+	if ix.Snapshot.Object != "lists/acme/snapshots/3000.snap" || ix.Deltas[0].Object != "lists/acme/deltas/2000-3000.delta" ||
+		ix.Entries != 19995 || ix.Snapshot.Size != len(v2.Snapshot.Bytes()) || len(ix.Snapshot.ETag) != 34 {
 		t.Errorf("index %+v", ix)
 	}
 	if _, ok := ix.Delta(2000); !ok {
 		t.Error("Delta(2000) not found")
 	}
-	if _, ok := ix.Delta(1500); ok {
-		t.Error("Delta(1500) found")
+	if _, ok := ix.Delta(1000); ok {
+		t.Error("Delta(1000) found")
 	}
 	// A previous snapshot that is not older is refused.
 	if _, err := Build(opt(1500), es[:10], priv, [][]byte{v1.Snapshot.Bytes()}); err == nil {

@@ -139,8 +139,11 @@ func signingKey(cfg Config) (ed25519.PrivateKey, error) {
 	return priv, nil
 }
 
-// Close releases the store.
-func (s *Server) Close() error { return s.Store.Close() }
+// Close waits for background work and releases the store.
+func (s *Server) Close() error {
+	s.Workflow.Wait()
+	return s.Store.Close()
+}
 
 func (s *Server) routes() *echo.Echo {
 	e := echo.New()

@@ -100,6 +100,65 @@ type Change struct {
 	IdempotencyKey string      `json:"-"`
 }
 
+// Batch is one stored batch of a change's items in compact form: patterns
+// in canonical text and provenances by number, so that a million items
+// read back without a million provenance copies.
+type Batch struct {
+	Provenances []entry.Provenance
+	Ops         []BatchOp
+}
+
+// BatchOp is one item of a Batch.
+type BatchOp struct {
+	Remove  bool
+	Pattern string // canonical pattern text
+	Prov    uint32 // index in Provenances, for additions
+}
+
+// Len returns the number of items.
+func (b Batch) Len() int { return len(b.Ops) }
+
+// Item returns item i in full.
+func (b Batch) Item(i int) Item {
+	o := b.Ops[i]
+	if o.Remove {
+		return Item{Op: Remove, Entry: entry.Entry{Pattern: SplitPattern(o.Pattern)}}
+	}
+	return Item{Op: Add, Entry: entry.Entry{Pattern: SplitPattern(o.Pattern), Provenance: b.Provenances[o.Prov]}}
+}
+
+// BatchOf packs items.
+func BatchOf(items []Item) Batch {
+	var b Batch
+	index := map[entry.Provenance]uint32{}
+	b.Ops = make([]BatchOp, len(items))
+	for i, it := range items {
+		b.Ops[i] = BatchOp{Remove: it.Op == Remove, Pattern: it.Entry.Pattern.String()}
+		if it.Op == Add {
+			p, ok := index[it.Entry.Provenance]
+			if !ok {
+				p = uint32(len(b.Provenances))
+				index[it.Entry.Provenance] = p
+				b.Provenances = append(b.Provenances, it.Entry.Provenance)
+			}
+			b.Ops[i].Prov = p
+		}
+	}
+	return b
+}
+
+// SplitPattern rebuilds a pattern from its canonical text without parsing
+// it again (the text was validated on the way in): the host ends at the
+// first '/'.
+func SplitPattern(s string) entry.Pattern {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '/' {
+			return entry.Pattern{Host: s[:i], Path: s[i:]}
+		}
+	}
+	return entry.Pattern{Host: s}
+}
+
 // ChangeFilter selects changes, newest first.
 type ChangeFilter struct {
 	List   string
@@ -192,15 +251,18 @@ type Store interface {
 	Change(ctx context.Context, id int64) (Change, error)
 	Changes(ctx context.Context, f ChangeFilter) ([]Change, error)
 	// Items calls fn with each batch of a change's items, in upload order.
-	Items(ctx context.Context, id int64, fn func([]Item) error) error
-	// Approved calls fn for each approved change of list, in approval
-	// order, up to and including seq (0: all).
-	Approved(ctx context.Context, list string, upTo int64, fn func(Change, []Item) error) error
+	Items(ctx context.Context, id int64, fn func(Batch) error) error
+	// Approved calls fn with each approved change of list and its
+	// batches of items, in approval order, up to and including seq (0:
+	// all).
+	Approved(ctx context.Context, list string, upTo int64, fn func(Change, []Batch) error) error
 	// LastSeq returns the highest approval sequence of list's changes.
 	LastSeq(ctx context.Context, list string) (int64, error)
 
 	// Publish stores a version, its snapshot and deltas.
 	Publish(ctx context.Context, v Version, snap []byte, deltas []publish.Delta, ev Event) error
+	// AddDeltas stores more deltas to a published version.
+	AddDeltas(ctx context.Context, list string, to uint64, deltas []publish.Delta) error
 	// Versions returns list's versions, newest first (limit 0: all).
 	Versions(ctx context.Context, list string, limit int) ([]Version, error)
 	Snapshot(ctx context.Context, list string, version uint64) ([]byte, error)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/redflag/redflag/backend/content"
@@ -49,18 +50,23 @@ func (s *Service) build(ctx context.Context, a Actor, list string, set *content.
 	if err != nil {
 		return store.Version{}, err
 	}
+	// The delta from the version being served, which most clients hold,
+	// is made before the new version is served; deltas from older ones
+	// follow in the background.
 	var previous [][]byte
-	for _, v := range prev {
-		b, err := s.st.Snapshot(ctx, list, v.Version)
+	if len(prev) > 0 {
+		b, err := s.snapshotBytes(ctx, list, prev[0].Version)
 		if err != nil {
 			return store.Version{}, err
 		}
 		previous = append(previous, b)
 	}
+	loaded := time.Now()
 	built, err := publish.Build(snapshot.Options{Name: list, Version: version, Created: created}, set.Entries(), s.cfg.Key, previous)
 	if err != nil {
 		return store.Version{}, fmt.Errorf("workflow: building %s@%d: %w", list, version, err)
 	}
+	signed := time.Now()
 	ix := built.Index
 	v := store.Version{List: list, Version: version, Created: ix.Created, PublishedBy: a.Name, PublishedToken: a.TokenID,
 		ApprovalSeq: seq, Entries: ix.Entries, KeyID: ix.KeyID, Size: ix.Snapshot.Size, SHA256: ix.Snapshot.SHA256, Deltas: []store.DeltaSize{}}
@@ -75,14 +81,80 @@ func (s *Service) build(ctx context.Context, a Actor, list string, set *content.
 		}
 		return v, err
 	}
+	stored := time.Now()
 	s.setPublished(list, &ix, built.Snapshot.Bytes(), built.Deltas)
 	took := time.Since(start)
-	s.log.Info("published", "list", list, "version", version, "entries", v.Entries, "bytes", v.Size, "deltas", len(v.Deltas), "took", took)
+	s.log.Info("published", "list", list, "version", version, "entries", v.Entries, "bytes", v.Size, "deltas", len(v.Deltas),
+		"took", took, "load_previous", loaded.Sub(start), "build_and_diff", signed.Sub(loaded), "store", stored.Sub(signed))
 	if s.cfg.OnPublish != nil {
 		s.cfg.OnPublish(v, took)
 	}
+	if len(prev) > 1 {
+		s.background.Add(1)
+		go func() {
+			defer s.background.Done()
+			s.olderDeltas(list, built, prev[1:])
+		}()
+	} else {
+		s.releaseMemory()
+	}
 	return v, nil
 }
+
+// snapshotBytes returns a published snapshot, from memory when served.
+func (s *Service) snapshotBytes(ctx context.Context, list string, version uint64) ([]byte, error) {
+	if p := s.pub.Load(); p != nil {
+		if lo := p.lists[list]; lo.index != nil && lo.index.Version == version {
+			return lo.snapshot, nil
+		}
+	}
+	return s.st.Snapshot(ctx, list, version)
+}
+
+// olderDeltas makes and stores the deltas from older versions to a new
+// one, then serves them if the new version is still current. Until then
+// (or if it fails) clients of those versions fetch the snapshot.
+func (s *Service) olderDeltas(list string, built *publish.Version, older []store.Version) {
+	defer s.releaseMemory()
+	ctx := context.Background()
+	start := time.Now()
+	to := built.Snapshot
+	var previous [][]byte
+	for _, v := range older {
+		b, err := s.st.Snapshot(ctx, list, v.Version)
+		if err != nil {
+			s.log.Error("older deltas", "list", list, "version", to.Version, "err", err)
+			return
+		}
+		previous = append(previous, b)
+	}
+	ds, err := publish.Deltas(to, s.cfg.Key, previous)
+	if err == nil && len(ds) > 0 {
+		err = s.st.AddDeltas(ctx, list, to.Version, ds)
+	}
+	if err != nil {
+		s.log.Error("older deltas", "list", list, "version", to.Version, "err", err)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur := s.pub.Load().lists[list]
+	if cur.index == nil || cur.index.Version != to.Version || len(ds) == 0 {
+		return
+	}
+	all := append(append([]publish.Delta(nil), cur.deltas...), ds...)
+	sort.Slice(all, func(i, j int) bool { return all[i].From < all[j].From })
+	ix := *cur.index
+	ix.Deltas = make([]publish.DeltaRef, len(all))
+	for i, d := range all {
+		ix.Deltas[i] = d.Ref
+	}
+	s.setPublished(list, &ix, cur.snapshot, all)
+	s.log.Info("older deltas", "list", list, "version", to.Version, "deltas", len(ds), "took", time.Since(start))
+}
+
+// Wait waits for background work (deltas from older versions) to end.
+func (s *Service) Wait() { s.background.Wait() }
 
 // ContentAt rebuilds list's content as published in version.
 func (s *Service) ContentAt(ctx context.Context, list string, version uint64) (*content.Set, error) {
@@ -98,7 +170,7 @@ func (s *Service) ContentAt(ctx context.Context, list string, version uint64) (*
 		if v.ApprovalSeq == 0 {
 			return set, nil
 		}
-		err := s.st.Approved(ctx, list, v.ApprovalSeq, func(c store.Change, items []store.Item) error {
+		err := s.st.Approved(ctx, list, v.ApprovalSeq, func(c store.Change, items []store.Batch) error {
 			set = set.Apply(items, c.ID)
 			return nil
 		})

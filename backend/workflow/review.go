@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/redflag/redflag/backend/store"
 	"github.com/redflag/redflag/lists/entry"
@@ -53,15 +54,16 @@ func (s *Service) Items(ctx context.Context, id int64, offset, limit int) (Items
 	}
 	page := ItemsPage{Items: []DiffItem{}, Total: c.Adds + c.Removes}
 	pos := 0
-	err = s.st.Items(ctx, id, func(batch []store.Item) error {
-		if pos+len(batch) <= offset || len(page.Items) >= limit {
-			pos += len(batch)
+	err = s.st.Items(ctx, id, func(batch store.Batch) error {
+		if pos+batch.Len() <= offset || len(page.Items) >= limit {
+			pos += batch.Len()
 			return nil
 		}
-		for i, it := range batch {
+		for i := range batch.Ops {
 			if pos+i < offset || len(page.Items) >= limit {
 				continue
 			}
+			it := batch.Item(i)
 			d := DiffItem{Op: it.Op, Pattern: it.Entry.Pattern.String(), Describe: it.Entry.Pattern.Describe()}
 			if it.Op == store.Add {
 				p := it.Entry.Provenance
@@ -73,7 +75,7 @@ func (s *Service) Items(ctx context.Context, id int64, offset, limit int) (Items
 			}
 			page.Items = append(page.Items, d)
 		}
-		pos += len(batch)
+		pos += batch.Len()
 		return nil
 	})
 	if offset+len(page.Items) < page.Total {
@@ -119,18 +121,17 @@ func (s *Service) Review(ctx context.Context, a Actor, id int64, approve bool, c
 	if c.RestoreVersion != 0 && c.BaseSeq != st.seq.Load() {
 		return c, fmt.Errorf("change %d restores version %d against content that has changed since; propose the rollback again: %w", id, c.RestoreVersion, ErrConflict)
 	}
-	var items []store.Item
-	if err := s.st.Items(ctx, id, func(b []store.Item) error {
-		if items == nil {
-			items = b
-		} else {
-			items = append(items, b...)
-		}
+	start := time.Now()
+	var items []store.Batch
+	if err := s.st.Items(ctx, id, func(b store.Batch) error {
+		items = append(items, b)
 		return nil
 	}); err != nil {
 		return c, err
 	}
+	loaded := time.Now()
 	next := st.content.Load().Apply(items, id)
+	applied := time.Now()
 	c.State, c.ReviewOff = store.Approved, self
 	detail["review_off"] = self
 	c, err = s.st.SetState(ctx, c, store.Pending, a.event("change_approve", c.List, detail))
@@ -142,5 +143,10 @@ func (s *Service) Review(ctx context.Context, a Actor, id int64, approve bool, c
 	}
 	st.content.Store(next)
 	st.seq.Store(c.ApprovalSeq)
+	s.log.Info("approved", "list", c.List, "change", id, "adds", c.Adds, "removes", c.Removes, "entries", next.Len(),
+		"load", loaded.Sub(start), "apply", applied.Sub(loaded), "took", time.Since(start))
+	if c.Adds+c.Removes > 10_000 {
+		s.releaseMemory()
+	}
 	return c, nil
 }

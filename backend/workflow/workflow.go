@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -89,8 +90,11 @@ type Service struct {
 	log   *slog.Logger
 
 	mu    sync.Mutex // serializes content changes and publications
-	lists atomic.Pointer[map[string]*listState]
-	pub   atomic.Pointer[published]
+	gcing atomic.Bool
+	// background counts goroutines making deltas from older versions.
+	background sync.WaitGroup
+	lists      atomic.Pointer[map[string]*listState]
+	pub        atomic.Pointer[published]
 }
 
 // Open loads every list's content and published version from the store,
@@ -146,7 +150,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 func (s *Service) load(ctx context.Context, name string) (*listState, error) {
 	set := content.New(s.provs)
 	var seq int64
-	err := s.st.Approved(ctx, name, 0, func(c store.Change, items []store.Item) error {
+	err := s.st.Approved(ctx, name, 0, func(c store.Change, items []store.Batch) error {
 		set = set.Apply(items, c.ID)
 		seq = c.ApprovalSeq
 		return nil
@@ -195,7 +199,7 @@ func (s *Service) seed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	set := content.New(s.provs).Apply(items, c.ID)
+	set := content.New(s.provs).Apply([]store.Batch{store.BatchOf(items)}, c.ID)
 	_, err = s.build(ctx, System, opt.Name, set, c.ApprovalSeq, opt.Version, opt.Created)
 	return err
 }
@@ -337,4 +341,16 @@ func (s *Service) ReviewMode() string {
 		return "off"
 	}
 	return "on"
+}
+
+// releaseMemory returns the garbage of a large approval or publication to
+// the operating system in the background, so that the resident size
+// reflects what the server holds rather than its last peak.
+func (s *Service) releaseMemory() {
+	if s.gcing.CompareAndSwap(false, true) {
+		go func() {
+			defer s.gcing.Store(false)
+			debug.FreeOSMemory()
+		}()
+	}
 }

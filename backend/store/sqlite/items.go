@@ -48,49 +48,45 @@ func encodeItems(items []store.Item) []byte {
 	return b.Bytes()
 }
 
-// splitPattern rebuilds a pattern from its canonical text without parsing
-// it again: the host ends at the first '/'.
-func splitPattern(s string) entry.Pattern {
-	if i := strings.IndexByte(s, '/'); i >= 0 {
-		return entry.Pattern{Host: s[:i], Path: s[i:]}
-	}
-	return entry.Pattern{Host: s}
-}
-
-func decodeItems(data []byte, n int) ([]store.Item, error) {
+func decodeItems(data []byte, n int) (store.Batch, error) {
 	text := string(data) // one copy; patterns and fields alias it
-	items := make([]store.Item, 0, n)
-	var provs []entry.Provenance
+	b := store.Batch{Ops: make([]store.BatchOp, 0, n)}
 	for len(text) > 0 {
 		line, rest, _ := strings.Cut(text, "\n")
 		text = rest
-		op, body, _ := strings.Cut(line, "\t")
-		switch op {
-		case "P":
+		if len(line) < 2 || line[1] != '\t' {
+			return b, fmt.Errorf("sqlite: corrupt item batch: line %q", line)
+		}
+		body := line[2:]
+		switch line[0] {
+		case 'P':
 			f := strings.Split(body, "\t")
 			if len(f) != 5 {
-				return nil, fmt.Errorf("sqlite: corrupt item batch: provenance line %q", line)
+				return b, fmt.Errorf("sqlite: corrupt item batch: provenance line %q", line)
 			}
 			k, err := entry.ParseKind(f[0])
 			if err != nil {
-				return nil, fmt.Errorf("sqlite: corrupt item batch: %w", err)
+				return b, fmt.Errorf("sqlite: corrupt item batch: %w", err)
 			}
-			provs = append(provs, entry.Provenance{Kind: k, Date: f[1], Authority: f[2], Reference: f[3], Note: f[4]})
-		case "+":
-			pat, num, _ := strings.Cut(body, "\t")
-			i, err := strconv.Atoi(num)
-			if err != nil || i < 0 || i >= len(provs) {
-				return nil, fmt.Errorf("sqlite: corrupt item batch: line %q", line)
+			b.Provenances = append(b.Provenances, entry.Provenance{Kind: k, Date: f[1], Authority: f[2], Reference: f[3], Note: f[4]})
+		case '+':
+			tab := strings.LastIndexByte(body, '\t')
+			if tab < 0 {
+				return b, fmt.Errorf("sqlite: corrupt item batch: line %q", line)
 			}
-			items = append(items, store.Item{Op: store.Add, Entry: entry.Entry{Pattern: splitPattern(pat), Provenance: provs[i]}})
-		case "-":
-			items = append(items, store.Item{Op: store.Remove, Entry: entry.Entry{Pattern: splitPattern(body)}})
+			i, err := strconv.Atoi(body[tab+1:])
+			if err != nil || i < 0 || i >= len(b.Provenances) {
+				return b, fmt.Errorf("sqlite: corrupt item batch: line %q", line)
+			}
+			b.Ops = append(b.Ops, store.BatchOp{Pattern: body[:tab], Prov: uint32(i)})
+		case '-':
+			b.Ops = append(b.Ops, store.BatchOp{Remove: true, Pattern: body})
 		default:
-			return nil, fmt.Errorf("sqlite: corrupt item batch: line %q", line)
+			return b, fmt.Errorf("sqlite: corrupt item batch: line %q", line)
 		}
 	}
-	if len(items) != n {
-		return nil, fmt.Errorf("sqlite: corrupt item batch: %d items, want %d", len(items), n)
+	if len(b.Ops) != n {
+		return b, fmt.Errorf("sqlite: corrupt item batch: %d items, want %d", len(b.Ops), n)
 	}
-	return items, nil
+	return b, nil
 }

@@ -127,7 +127,10 @@ CREATE TABLE IF NOT EXISTS idempotency (
 
 // DB is the SQLite store.
 type DB struct {
-	db *sql.DB
+	db      *sql.DB
+	wrote   chan struct{} // a write happened: checkpoint soon
+	stop    chan struct{}
+	stopped chan struct{}
 }
 
 var _ store.Store = (*DB)(nil)
@@ -135,7 +138,10 @@ var _ store.Store = (*DB)(nil)
 // Open opens (creating if needed) the database in dir.
 func Open(dir string) (*DB, error) {
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(10000)"} {
+	// Checkpoints run in the background (see checkpointer), not inside
+	// the commit that happens to cross the WAL threshold: a publication
+	// writes megabytes and should not also wait for them to be copied.
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(10000)", "wal_autocheckpoint(0)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -149,11 +155,41 @@ func Open(dir string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: creating schema in %s: %w", dir, err)
 	}
-	return &DB{db: db}, nil
+	d := &DB{db: db, wrote: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
+	go d.checkpointer()
+	return d, nil
 }
 
-// Close closes the database.
-func (d *DB) Close() error { return d.db.Close() }
+// Close stops the checkpointer, checkpoints and closes the database.
+func (d *DB) Close() error {
+	close(d.stop)
+	<-d.stopped
+	d.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+	return d.db.Close()
+}
+
+// checkpointer copies the WAL into the database after writes and every
+// half minute. A crash before a checkpoint loses nothing: committed
+// transactions are in the WAL, which SQLite replays on open.
+func (d *DB) checkpointer() {
+	defer close(d.stopped)
+	tick := time.NewTicker(30 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-d.stop:
+			return
+		case <-d.wrote:
+			select { // let a burst of writes finish
+			case <-d.stop:
+				return
+			case <-time.After(time.Second):
+			}
+		case <-tick.C:
+		}
+		d.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+	}
+}
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
 
@@ -171,6 +207,10 @@ func (d *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	select {
+	case d.wrote <- struct{}{}:
+	default:
 	}
 	return nil
 }
@@ -481,15 +521,9 @@ func (d *DB) Changes(ctx context.Context, f store.ChangeFilter) ([]store.Change,
 		q += ` AND state = ?`
 		args = append(args, string(f.State))
 	}
-	if f.Before > 0 {
-		q += ` AND id < ?`
-		args = append(args, f.Before)
-	}
-	q += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, limit(f.Limit))
-	rows, err := d.db.QueryContext(ctx, q, args...)
+	rows, err := d.newestFirst(ctx, q, args, f.Before, f.Limit)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := []store.Change{}
@@ -503,6 +537,20 @@ func (d *DB) Changes(ctx context.Context, f store.ChangeFilter) ([]store.Change,
 	return out, rows.Err()
 }
 
+// newestFirst runs q (which ends in WHERE conditions) for rows with ids
+// below before (0: any), newest first, at most n of them.
+func (d *DB) newestFirst(ctx context.Context, q string, args []any, before int64, n int) (*sql.Rows, error) {
+	if before > 0 {
+		q += ` AND id < ?`
+		args = append(args, before)
+	}
+	rows, err := d.db.QueryContext(ctx, q+` ORDER BY id DESC LIMIT ?`, append(args, limit(n))...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	return rows, nil
+}
+
 func limit(n int) int {
 	if n <= 0 || n > 1000 {
 		return 1000
@@ -510,7 +558,7 @@ func limit(n int) int {
 	return n
 }
 
-func (d *DB) Items(ctx context.Context, id int64, fn func([]store.Item) error) error {
+func (d *DB) Items(ctx context.Context, id int64, fn func(store.Batch) error) error {
 	rows, err := d.db.QueryContext(ctx, `SELECT items, data FROM change_items WHERE change_id = ? ORDER BY batch`, id)
 	if err != nil {
 		return fmt.Errorf("sqlite: %w", err)
@@ -533,7 +581,7 @@ func (d *DB) Items(ctx context.Context, id int64, fn func([]store.Item) error) e
 	return rows.Err()
 }
 
-func (d *DB) Approved(ctx context.Context, list string, upTo int64, fn func(store.Change, []store.Item) error) error {
+func (d *DB) Approved(ctx context.Context, list string, upTo int64, fn func(store.Change, []store.Batch) error) error {
 	q := `SELECT ` + changeColumns + ` FROM changes WHERE list = ? AND state = 'approved'`
 	args := []any{list}
 	if upTo > 0 {
@@ -558,13 +606,9 @@ func (d *DB) Approved(ctx context.Context, list string, upTo int64, fn func(stor
 		return err
 	}
 	for _, c := range changes {
-		var all []store.Item
-		if err := d.Items(ctx, c.ID, func(b []store.Item) error {
-			if all == nil {
-				all = b
-			} else {
-				all = append(all, b...)
-			}
+		var all []store.Batch
+		if err := d.Items(ctx, c.ID, func(b store.Batch) error {
+			all = append(all, b)
 			return nil
 		}); err != nil {
 			return err
@@ -597,14 +641,25 @@ func (d *DB) Publish(ctx context.Context, v store.Version, snap []byte, deltas [
 		if err != nil {
 			return fmt.Errorf("sqlite: version: %w", err)
 		}
-		for _, dl := range deltas {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO deltas (list, from_version, to_version, size, sha256, data) VALUES (?, ?, ?, ?, ?, ?)`,
-				v.List, int64(dl.From), int64(v.Version), len(dl.Bytes), dl.Ref.SHA256, dl.Bytes); err != nil {
-				return fmt.Errorf("sqlite: delta: %w", err)
-			}
+		if err := insertDeltas(ctx, tx, v.List, v.Version, deltas); err != nil {
+			return err
 		}
 		return appendAudit(ctx, tx, ev)
 	})
+}
+
+func insertDeltas(ctx context.Context, tx *sql.Tx, list string, to uint64, deltas []publish.Delta) error {
+	for _, dl := range deltas {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO deltas (list, from_version, to_version, size, sha256, data) VALUES (?, ?, ?, ?, ?, ?)`,
+			list, int64(dl.From), int64(to), len(dl.Bytes), dl.Ref.SHA256, dl.Bytes); err != nil {
+			return fmt.Errorf("sqlite: delta: %w", err)
+		}
+	}
+	return nil
+}
+
+func (d *DB) AddDeltas(ctx context.Context, list string, to uint64, deltas []publish.Delta) error {
+	return d.tx(ctx, func(tx *sql.Tx) error { return insertDeltas(ctx, tx, list, to, deltas) })
 }
 
 func (d *DB) Versions(ctx context.Context, list string, n int) ([]store.Version, error) {
@@ -711,14 +766,9 @@ func (d *DB) Audit(ctx context.Context, f store.AuditFilter) ([]store.Event, err
 	if !f.Until.IsZero() {
 		add("at_ms < ?", ms(f.Until))
 	}
-	if f.Before > 0 {
-		add("id < ?", f.Before)
-	}
-	q += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, limit(f.Limit))
-	rows, err := d.db.QueryContext(ctx, q, args...)
+	rows, err := d.newestFirst(ctx, q, args, f.Before, f.Limit)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := []store.Event{}

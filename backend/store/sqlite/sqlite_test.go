@@ -25,8 +25,8 @@ func TestItemsRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range items {
-		if got[i] != items[i] {
-			t.Fatalf("item %d: %+v, want %+v", i, got[i], items[i])
+		if got.Item(i) != items[i] {
+			t.Fatalf("item %d: %+v, want %+v", i, got.Item(i), items[i])
 		}
 	}
 	for _, bad := range []string{"+\tx.example\t0\n", "P\tseized\n", "?\tx\n", "-\ta.example\n-\tb.example\n"} {
