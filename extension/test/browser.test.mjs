@@ -164,6 +164,55 @@ test('the popup checks a pasted email', async () => {
   await page.close();
 });
 
+test('the context menu\'s checker page checks what it is given', async () => {
+  const page = await b.context.newPage();
+  await page.goto(b.url(`pages/popup.html?check=${encodeURIComponent('https://www.thefoxesgroup.com/careers')}`));
+  await page.waitForSelector('#result:not([hidden])');
+  assert.equal(await page.inputValue('#check-input'), 'https://www.thefoxesgroup.com/careers');
+  assert.equal(await page.textContent('#result-verdict'), 'Seized');
+  await page.close();
+});
+
+test('block mode: no Proceed anyway, refused by the background too; Report a mistake uses the set address', async () => {
+  await ctl.setSettings({ updateUrl: publisher.url, mode: 'block', reportUrl: 'security@acme.example' });
+  try {
+    const page = await b.context.newPage();
+    await gotoWarning(page, visit('http://xinlusoft.com/'));
+    assert.equal(await page.isVisible('#proceed'), false);
+    assert.equal(await page.isVisible('#blocked'), true);
+    assert.match(await page.getAttribute('#report', 'href'), /^mailto:security@acme\.example\?subject=RedFlag%3A%20xinlusoft\.com%20/);
+    const answer = await page.evaluate(() => chrome.runtime.sendMessage({ type: 'proceed', url: 'http://xinlusoft.com/' }));
+    assert.deepEqual(answer, { ok: false, error: 'blocked by your organization' });
+    await page.close();
+  } finally {
+    await ctl.setSettings({ updateUrl: publisher.url });
+  }
+});
+
+test('the options page saves valid settings and explains invalid ones', async () => {
+  const page = await b.context.newPage();
+  await page.goto(b.url('pages/options.html'));
+  await page.waitForFunction(() => document.querySelector('#updateUrl').value !== '');
+  await page.fill('#checkIntervalMinutes', '0');
+  await page.fill('#reportUrl', 'https://acme.example/report');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#checkIntervalMinutes-error');
+  assert.match(await page.textContent('#checkIntervalMinutes-error'), /from 1 to 10080/);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'checkIntervalMinutes');
+  let stored = await page.evaluate(() => chrome.storage.local.get('settings').then((r) => r.settings));
+  assert.equal(stored.reportUrl, undefined, 'nothing saved while one value is wrong');
+
+  await page.fill('#checkIntervalMinutes', '45');
+  await page.click('button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#saved').textContent !== '');
+  stored = await page.evaluate(() => chrome.storage.local.get('settings').then((r) => r.settings));
+  assert.equal(stored.checkIntervalMinutes, 45);
+  assert.equal(stored.reportUrl, 'https://acme.example/report');
+  assert.equal(stored.updateUrl, publisher.url);
+  await page.close();
+  await ctl.setSettings({ updateUrl: publisher.url });
+});
+
 let published; // the version the real publisher published
 
 test('an update from redflag serve makes the next navigation warn, without a restart', async () => {
