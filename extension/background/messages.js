@@ -19,8 +19,10 @@ const handlers = {
   },
 
   async [Msg.CHECK_MANY]({ inputs }) {
-    if (!Array.isArray(inputs) || inputs.length > MAX_BATCH) throw new Error(`inputs must be an array of at most ${MAX_BATCH} strings`);
-    const results = await list.checkMany(inputs.map((s) => String(s).slice(0, 4096)));
+    if (typeof inputs !== 'string') throw new Error('inputs must be a newline-joined string');
+    const items = inputs.split('\n');
+    if (items.length > MAX_BATCH) throw new Error(`at most ${MAX_BATCH} inputs at once`);
+    const results = await list.checkMany(items.map((s) => s.slice(0, 4096)));
     const listed = [];
     results.forEach((r, i) => {
       if (list.listed(r)) listed.push([i, { verdict: r.verdict, match: r.match, entry: r.entry }]);

@@ -12,9 +12,11 @@ globalThis.RedFlagProtocol = Object.freeze({
   // Check one link, email or domain → {ok, result} (the checker's result
   // shape plus `allowlisted`).
   CHECK: 'check',
-  // Content script → background: {inputs: [string]} → {ok, listed: [[index,
-  // summary]]}, summary = {verdict, match, entry}. Only listed inputs come
-  // back, so a page of clean links costs one short answer.
+  // Content script → background: {inputs: 'one\ntwo\n…'} (newline-joined:
+  // one string crosses between contexts much faster than thousands) →
+  // {ok, listed: [[index, summary]]}, summary = {verdict, match, entry}.
+  // Only listed inputs come back, so a page of clean links costs one short
+  // answer.
   CHECK_MANY: 'checkMany',
   // Warning page → background: {url} → {ok, result, mode, reportUrl}.
   WARNING_INFO: 'warningInfo',

@@ -124,6 +124,20 @@ try {
     checkMsInWorker: median(checks),
   };
 
+  // A listed site with the worker running: how long until the warning
+  // shows, and whether the site's request got out before the redirect.
+  const warm = [];
+  const page = await b.context.newPage();
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = Date.now();
+    await gotoWarning(page, `http://warm${i}.cloudfox.cloud/`);
+    warm.push(Date.now() - t0);
+  }
+  await page.close();
+  results.navigation.warningShownMsWarm = median(warm);
+  const listedHosts = net.log.filter((e) => /^(run|warm)\d+\./.test(e.host) && e.path === '/');
+  results.navigation.listedRequestsReachedSite = `${listedHosts.length} of ${2 * RUNS}`;
+
   results.scan5000 = await scanBench(b, ctl, 5000);
 
   if (bigList) {
