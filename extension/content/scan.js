@@ -17,13 +17,16 @@
   // An email address, or a domain name with an optional path, not part of
   // a longer word or address.
   const TOKEN = /([A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24})|(?<![\w@.\/-])((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(\/[^\s<>"'()\[\]{}]*)?(?![\w@-])/g;
-  // Elements whose text is not prose: code, form fields, scripts.
-  const SKIP_TEXT = new Set(['script', 'style', 'noscript', 'textarea', 'input', 'select', 'option', 'code', 'pre', 'template', 'svg', 'math', 'head']);
+  // Elements whose text is not prose: code, form fields, scripts. Tag
+  // names only, which match fast; marking also skips editable text and ours.
+  const NOT_PROSE = 'script,style,noscript,textarea,select,code,pre,template,svg,math,title';
+  const NO_MARK = `a,${NOT_PROSE},[contenteditable],[${OURS}]`;
 
   // verdicts: input → summary (listed) | null (clean); absent = not asked yet.
   const verdicts = new Map();
   // waiting: input → [target] asked and not answered yet.
   const waiting = new Map();
+  const TRAILING = /[.,;:!?]$/; // sentence punctuation after a domain with a path
   const SEEN = Symbol('redflag'); // on an <a>: the href it was scanned with (this world only)
   const stats = { scans: 0, scriptMs: 0, lastScan: null, marked: 0 };
 
@@ -61,48 +64,58 @@
     return el !== null && el.closest(`[${OURS}]`) !== null;
   }
 
-  // collect finds candidates under root: [{input, link} | {input, text, at}].
-  // A plain walk over firstChild/nextSibling: far cheaper than a
-  // TreeWalker with a filter callback or a selector test per node.
+  // collect finds candidates under root: {input, link} for links and
+  // {input, text: root} for emails and domains in its text. Native calls do
+  // the walking (querySelectorAll, textContent): touching each node from
+  // script costs a binding crossing per property in a content script.
   function collect(root, targets) {
-    if (root.nodeType === 3) {
-      if (!ours(root) && root.parentElement?.closest('a') == null) scanText(root, targets);
-      return;
-    }
+    if (root.nodeType === 3) root = root.parentElement;
+    if (root === null || root.nodeType !== 1 && root.nodeType !== 9) return;
     if (root.nodeType === 1) {
       if (ours(root)) return;
       const a = root.closest('a[href]');
-      if (a !== null && a !== root) { link(a, targets); return; }
+      if (a !== null) { link(a, targets); return; }
     }
-    let n = root;
-    for (;;) {
-      let descend = true;
-      if (n.nodeType === 1) {
-        const tag = n.localName;
-        if (tag === 'a') {
-          if (n.hasAttribute('href')) link(n, targets);
-          descend = false; // a link's own text is its target's business
-        } else if (SKIP_TEXT.has(tag) || n.hasAttribute(OURS) || n.hasAttribute('contenteditable')) {
-          descend = false;
-        }
-      } else if (n.nodeType === 3) {
-        scanText(n, targets);
+    // document.links is kept by the browser; a query walks the tree.
+    const links = root === document.body || root === document ? document.links : root.querySelectorAll('a[href]');
+    for (let i = 0; i < links.length; i++) link(links[i], targets);
+    for (const token of proseTokens(root)) targets.push({ input: token, text: root });
+  }
+
+  // proseTokens returns the emails and domains in root's text, leaving out
+  // text that is not prose (scripts, code, form fields, our badges):
+  // occurrences inside those are counted and subtracted.
+  function proseTokens(root) {
+    const all = tokens(root.textContent ?? '');
+    if (all.size === 0) return [];
+    for (const el of root.querySelectorAll(NOT_PROSE)) {
+      for (const [t, n] of tokens(el.textContent)) {
+        const left = (all.get(t) ?? 0) - n;
+        if (left > 0) all.set(t, left); else all.delete(t);
       }
-      if (descend && n.firstChild !== null) {
-        n = n.firstChild;
-        continue;
-      }
-      while (n !== root && n.nextSibling === null) n = n.parentNode;
-      if (n === root) return;
-      n = n.nextSibling;
     }
+    return all.keys();
+  }
+
+  // tokens counts the emails and domains (with a path, if any) in s.
+  function tokens(s) {
+    const out = new Map();
+    if (s.length < 4 || s.indexOf('.') < 0) return out;
+    TOKEN.lastIndex = 0;
+    for (let m = TOKEN.exec(s); m !== null; m = TOKEN.exec(s)) {
+      let t = m[0];
+      if (TRAILING.test(t)) t = t.replace(/[.,;:!?]+$/, '');
+      out.set(t, (out.get(t) ?? 0) + 1);
+    }
+    return out;
   }
 
   function link(a, targets) {
     if (a.hasAttribute(OURS)) return;
     // Absolute links as written (the checker canonicalizes); only relative
     // ones need the browser to resolve them.
-    const raw = a.getAttribute('href').replace(/[\t\n\r]/g, ''); // as browsers do
+    let raw = a.getAttribute('href');
+    if (/[\t\n\r]/.test(raw)) raw = raw.replace(/[\t\n\r]/g, ''); // as browsers do
     const href = /^(https?:|mailto:)/i.test(raw) ? raw : a.href;
     if (a[SEEN] === href) return;
     a[SEEN] = href;
@@ -115,16 +128,6 @@
     }
   }
 
-  function scanText(node, targets) {
-    const s = node.data;
-    if (s.length < 4 || s.indexOf('.') < 0) return;
-    TOKEN.lastIndex = 0;
-    for (let m = TOKEN.exec(s); m !== null; m = TOKEN.exec(s)) {
-      const token = m[0].replace(/[.,;:!?]+$/, '');
-      targets.push({ input: token, text: node, at: m.index });
-    }
-  }
-
   function mark(target, summary) {
     if (target.link) {
       const a = target.link;
@@ -132,19 +135,41 @@
       a.classList.add('redflag-listed');
       a.after(badge(summary));
     } else {
-      const node = target.text;
-      if (!node.isConnected || ours(node)) return;
-      const at = node.data.indexOf(target.input, Math.max(0, target.at - 1));
-      if (at < 0) return;
-      const hit = at > 0 ? node.splitText(at) : node;
-      hit.splitText(target.input.length);
-      const wrap = document.createElement('span');
-      wrap.setAttribute(OURS, 'hit');
-      wrap.className = 'redflag-listed';
-      hit.replaceWith(wrap);
-      wrap.append(hit, badge(summary));
+      markText(target.text, target.input, summary);
+      return;
     }
     stats.marked++;
+  }
+
+  // markText wraps every prose occurrence of token under root, as a whole
+  // token (not inside a longer word, address or link), with a badge.
+  // Only listed tokens get here, so walking the text nodes is rare.
+  function markText(root, token, summary) {
+    if (!root.isConnected) return;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const hits = [];
+    for (let n = walker.nextNode(); n !== null; n = walker.nextNode()) {
+      if (n.data.indexOf(token) < 0) continue;
+      const p = n.parentElement;
+      if (p === null || p.closest(NO_MARK) !== null) continue;
+      hits.push(n);
+    }
+    for (const node of hits) {
+      for (let at = node.data.lastIndexOf(token); at >= 0; at = at > 0 ? node.data.lastIndexOf(token, at - 1) : -1) {
+        const before = node.data[at - 1] ?? ' ';
+        const after = node.data[at + token.length] ?? ' ';
+        if (/[\w@.\/%+-]/.test(before) || /[\w@-]/.test(after)) continue;
+        const hit = at > 0 ? node.splitText(at) : node;
+        hit.splitText(token.length);
+        const wrap = document.createElement('span');
+        wrap.setAttribute(OURS, 'hit');
+        wrap.className = 'redflag-listed';
+        hit.replaceWith(wrap);
+        wrap.append(hit, badge(summary));
+        stats.marked++;
+        if (hit === node) break;
+      }
+    }
   }
 
   // scan collects under roots, marks what is already known, and asks the
