@@ -14,12 +14,14 @@
   const THROTTLE_MS = 250;
   const MAX_BATCH = 10000; // inputs per message (the background takes up to 20,000)
   const OURS = 'data-redflag';
-  // An email address, or a domain name with an optional path, not part of
-  // a longer word or address.
-  const TOKEN = /([A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24})|(?<![\w@.\/-])((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(\/[^\s<>"'()\[\]{}]*)?(?![\w@-])/g;
-  // Elements whose text is not prose: code, form fields, scripts. Tag
-  // names only, which match fast; marking also skips editable text and ours.
-  const NOT_PROSE = 'script,style,noscript,textarea,select,code,pre,template,svg,math,title';
+  // An email address, a URL, or a domain name with an optional path, not
+  // part of a longer word or address.
+  const TOKEN = /[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24}|\bhttps?:\/\/[^\s<>"'()\[\]{}]+|(?<![\w@.\/-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?:\/[^\s<>"'()\[\]{}]*)?(?![\w@-])/g;
+  // Elements whose text is not shown as text: scripts, form fields.
+  // (Code blocks are shown, and a listed domain in a "coding test" is worth
+  // a badge.) Tag names only, which match fast; marking also skips
+  // editable text and ours.
+  const NOT_PROSE = 'script,style,noscript,textarea,select,template,svg,math,title';
   const NO_MARK = `a,${NOT_PROSE},[contenteditable],[${OURS}]`;
 
   // verdicts: input → summary (listed) | null (clean); absent = not asked yet.

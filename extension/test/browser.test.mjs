@@ -128,7 +128,9 @@ test('listed links and emails on a job board are marked, also when added later; 
   assert.match(await b1.getAttribute('aria-label'), /^RedFlag: seized by US Department of Justice \(E\.D\. Missouri\) on 2023-10-17/);
   assert.match(await b1.getAttribute('title'), /listed as cloudfox\.cloud\//);
   assert.match(await badgeAfter('#listed-email').getAttribute('aria-label'), /listed as jinyang\.asia\//);
-  assert.equal(await page.locator('.redflag-badge').count(), 3, 'only the three listed items');
+  await badgeAfter('#listed-code').waitFor();
+  assert.match(await badgeAfter('#listed-code').getAttribute('title'), /listed as danielliu\.info\//);
+  assert.equal(await page.locator('.redflag-badge').count(), 4, 'only the four listed items, none for the listed ones in a script');
 
   await page.evaluate(() => {
     document.querySelector('#messages').insertAdjacentHTML('beforeend',
@@ -138,7 +140,7 @@ test('listed links and emails on a job board are marked, also when added later; 
   await badgeAfter('#late-link').waitFor({ timeout: 15000 });
   await badgeAfter('#late-email').waitFor();
   await page.waitForTimeout(600); // two throttle periods: nothing more comes
-  assert.equal(await page.locator('.redflag-badge').count(), 5);
+  assert.equal(await page.locator('.redflag-badge').count(), 6);
   for (const id of ['#clean-link', '#clean-email', '#clean-domain', '#late-clean']) {
     assert.equal(await badgeAfter(id).count(), 0, `${id} is not marked`);
   }
