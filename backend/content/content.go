@@ -147,14 +147,23 @@ func (s *Set) Apply(batches []store.Batch, change int64) *Set {
 		ops = runs[0]
 	}
 	out := make([]record, 0, len(s.records)+len(ops))
+	// Few ops on a big set: find each by binary search and copy the runs
+	// between them whole; many ops: walk both in step.
+	sparse := len(ops) < len(s.records)/64
 	i := 0
 	for j, o := range ops {
 		if j+1 < len(ops) && ops[j+1].pattern == o.pattern {
 			continue // a later op for this pattern wins
 		}
-		for i < len(s.records) && s.records[i].pattern < o.pattern {
-			out = append(out, s.records[i])
-			i++
+		if sparse {
+			k, _ := slices.BinarySearchFunc(s.records[i:], o.pattern, func(r record, p string) int { return strings.Compare(r.pattern, p) })
+			out = append(out, s.records[i:i+k]...)
+			i += k
+		} else {
+			for i < len(s.records) && s.records[i].pattern < o.pattern {
+				out = append(out, s.records[i])
+				i++
+			}
 		}
 		if i < len(s.records) && s.records[i].pattern == o.pattern {
 			i++ // replaced or removed

@@ -48,8 +48,8 @@ const CacheControl = "public, max-age=60"
 
 // Headers naming versions on snapshot and delta answers.
 const (
-	VersionHeader = "X-RedFlag-Version"
-	FromHeader    = "X-RedFlag-From"
+	VersionHeader = "X-Redflag-Version" // canonical form of X-RedFlag-Version
+	FromHeader    = "X-Redflag-From"
 )
 
 // Problem is the JSON body of every error answer.
@@ -129,7 +129,7 @@ func (h handlers) snapshot(c echo.Context) error {
 	if err != nil {
 		return h.failure(c, err, "list "+strconv.Quote(name))
 	}
-	c.Response().Header().Set(VersionHeader, strconv.FormatUint(ix.Version, 10))
+	c.Response().Header()[VersionHeader] = []string{strconv.FormatUint(ix.Version, 10)}
 	if notModified(c, ix.Snapshot.ETag) {
 		return nil
 	}
@@ -192,11 +192,20 @@ func (h handlers) failure(c echo.Context, err error, what string) error {
 	return problem(c, http.StatusInternalServerError, "internal", "%s: %v", what, err)
 }
 
+// cacheControl is shared by every answer: header values are never
+// modified once set.
+var (
+	cacheControl = []string{CacheControl}
+	nosniff      = []string{"nosniff"}
+)
+
 // notModified answers 304 when the request's If-None-Match names etag.
+// It sets the headers by their canonical keys directly: this runs for
+// every poll of every browser.
 func notModified(c echo.Context, etag string) bool {
 	hdr := c.Response().Header()
-	hdr.Set(echo.HeaderCacheControl, CacheControl)
-	hdr.Set("ETag", etag)
+	hdr["Cache-Control"] = cacheControl
+	hdr["Etag"] = []string{etag}
 	if !MatchETag(c.Request().Header.Get("If-None-Match"), etag) {
 		return false
 	}
@@ -208,7 +217,7 @@ func serve(c echo.Context, b []byte, contentType, etag string) error {
 	if notModified(c, etag) {
 		return nil
 	}
-	c.Response().Header().Set("X-Content-Type-Options", "nosniff")
+	c.Response().Header()["X-Content-Type-Options"] = nosniff
 	return c.Blob(http.StatusOK, contentType, b)
 }
 
