@@ -62,27 +62,22 @@ type Problem struct {
 	Version  uint64 `json:"version,omitempty"`
 }
 
-// Routes lists the routes Register adds, as method and Echo path.
-var Routes = [][2]string{
-	{http.MethodGet, "/healthz"},
-	{http.MethodGet, "/readyz"},
-	{http.MethodGet, "/v1/lists"},
-	{http.MethodGet, "/v1/lists/:name"},
-	{http.MethodGet, "/v1/lists/:name/snapshot"},
-	{http.MethodGet, "/v1/lists/:name/delta"},
-	{http.MethodGet, "/v1/keys"},
-}
-
-// Register adds the public routes to e.
+// Register adds the public routes to e, each for GET and HEAD (the same
+// answer without its body, as caches and probes expect).
 func Register(e *echo.Echo, p Published) {
 	h := handlers{p}
-	e.GET("/healthz", h.health)
-	e.GET("/readyz", h.ready)
-	e.GET("/v1/lists", h.doc(publish.ListsKey))
-	e.GET("/v1/lists/:name", h.index)
-	e.GET("/v1/lists/:name/snapshot", h.snapshot)
-	e.GET("/v1/lists/:name/delta", h.delta)
-	e.GET("/v1/keys", h.doc(publish.KeysKey))
+	for path, handler := range map[string]echo.HandlerFunc{
+		"/healthz":                 h.health,
+		"/readyz":                  h.ready,
+		"/v1/lists":                h.doc(publish.ListsKey),
+		"/v1/lists/:name":          h.index,
+		"/v1/lists/:name/snapshot": h.snapshot,
+		"/v1/lists/:name/delta":    h.delta,
+		"/v1/keys":                 h.doc(publish.KeysKey),
+	} {
+		e.GET(path, handler)
+		e.HEAD(path, handler)
+	}
 }
 
 type handlers struct{ p Published }
