@@ -111,6 +111,18 @@ func TestPage(t *testing.T) {
 	}
 }
 
+// TestApplyOrderedRuns: batches that follow each other are concatenated,
+// and a pattern ending one batch and starting the next takes the later op.
+func TestApplyOrderedRuns(t *testing.T) {
+	s := New(NewProvenances()).Apply(batches(
+		[]store.Item{add("a.example"), add("b.example")},
+		[]store.Item{remove("b.example"), add("c.example")},
+		[]store.Item{add("d.example")}), 1)
+	if got := patterns(s); got != "a.example c.example d.example" {
+		t.Errorf("got %q", got)
+	}
+}
+
 // TestApplySparse: few changes on a large set take the binary-search path
 // and give what the walk gives.
 func TestApplySparse(t *testing.T) {
