@@ -40,6 +40,9 @@ echo "== building"
 go build -o "$work/redflag" ./lists/cmd/redflag
 go build -o "$work/loadlist" ./backend/bench/loadlist
 
+echo "== baseline: the lists core alone signs a 1M-entry snapshot (snapshot.Build) in"
+go test -run '^$' -bench 'Build1M' -benchtime 3x ./lists/snapshot | tee "$work/build1m.txt" | grep Build1M
+
 echo "== redflag serve on 127.0.0.1:$PORT"
 "$work/redflag" serve --addr "127.0.0.1:$PORT" --data "$work/data" --log-level info >"$work/serve.out" 2>"$work/serve.err" &
 spid=$!
@@ -127,5 +130,7 @@ grep -E '"measure":"(approve_to_servable_full_median|approve_to_servable_update_
 echo "{\"measure\":\"rss_after_wrk\",\"rss_mb\":$rss}"
 echo "== where publication time goes (server log, 1M-entry versions)"
 grep -E '"msg":"(approved|published)"' "$work/serve.err" | grep -E '"entries":100[0-9]{4}' | sed 's/^{"time":"[^"]*",//' || true
+echo "== baseline (same run): snapshot.Build of 1M entries, lists core alone"
+awk '/Build1M/{printf "%.2f s/op\n", $3/1e9}' "$work/build1m.txt"
 echo "== machine load during the run"
 uptime

@@ -110,7 +110,7 @@ func Admin(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 	if cmd.flags != nil {
 		cmd.flags(fs, a)
 	}
-	if st, done := parse(fs, args[1:]); done {
+	if st, done := parseInterspersed(fs, args[1:]); done {
 		return st
 	}
 	if *token == "" {
@@ -118,6 +118,24 @@ func Admin(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 	}
 	a.c = client.New(*server, *token)
 	return cmd.run(a)
+}
+
+// parseInterspersed parses flags before and after positional arguments
+// ("approve 7 --comment ok"), which the flag package alone stops at.
+func parseInterspersed(fs *flag.FlagSet, args []string) (int, bool) {
+	var pos []string
+	for {
+		if st, done := parse(fs, args); done {
+			return st, true
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	fs.Parse(append([]string{"--"}, pos...))
+	return exitOK, false
 }
 
 func envOr(k, def string) string {

@@ -129,8 +129,16 @@ func (s *Set) Apply(batches []store.Batch, change int64) *Set {
 		}
 		runs = append(runs, run)
 	}
-	// Merge runs pairwise; on equal patterns the earlier run comes first,
-	// so the last op per pattern is the latest item.
+	// Runs uploaded from one sorted file follow each other: concatenate.
+	// Otherwise merge them pairwise; on equal patterns the earlier run
+	// comes first, so the last op per pattern is the latest item.
+	if len(runs) > 1 && inOrder(runs) {
+		var all []op
+		for _, r := range runs {
+			all = append(all, r...)
+		}
+		runs = [][]op{all}
+	}
 	for len(runs) > 1 {
 		next := runs[:0:0]
 		for i := 0; i < len(runs); i += 2 {
@@ -147,14 +155,23 @@ func (s *Set) Apply(batches []store.Batch, change int64) *Set {
 		ops = runs[0]
 	}
 	out := make([]record, 0, len(s.records)+len(ops))
+	// Few ops on a big set: find each by binary search and copy the runs
+	// between them whole; many ops: walk both in step.
+	sparse := len(ops) < len(s.records)/64
 	i := 0
 	for j, o := range ops {
 		if j+1 < len(ops) && ops[j+1].pattern == o.pattern {
 			continue // a later op for this pattern wins
 		}
-		for i < len(s.records) && s.records[i].pattern < o.pattern {
-			out = append(out, s.records[i])
-			i++
+		if sparse {
+			k, _ := slices.BinarySearchFunc(s.records[i:], o.pattern, func(r record, p string) int { return strings.Compare(r.pattern, p) })
+			out = append(out, s.records[i:i+k]...)
+			i += k
+		} else {
+			for i < len(s.records) && s.records[i].pattern < o.pattern {
+				out = append(out, s.records[i])
+				i++
+			}
 		}
 		if i < len(s.records) && s.records[i].pattern == o.pattern {
 			i++ // replaced or removed
@@ -174,6 +191,22 @@ type op struct {
 }
 
 func compareOps(a, b op) int { return strings.Compare(a.pattern, b.pattern) }
+
+// inOrder reports whether each run starts at or after the end of the
+// previous non-empty one.
+func inOrder(runs [][]op) bool {
+	last := ""
+	for _, r := range runs {
+		if len(r) == 0 {
+			continue
+		}
+		if r[0].pattern < last {
+			return false
+		}
+		last = r[len(r)-1].pattern
+	}
+	return true
+}
 
 func mergeOps(a, b []op) []op {
 	out := make([]op, 0, len(a)+len(b))

@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -107,6 +108,63 @@ func TestPage(t *testing.T) {
 		if e.Kind != entry.Seized {
 			t.Fatalf("kind filter let %v through", e)
 		}
+	}
+}
+
+// TestApplyOrderedRuns: batches that follow each other are concatenated,
+// and a pattern ending one batch and starting the next takes the later op.
+func TestApplyOrderedRuns(t *testing.T) {
+	s := New(NewProvenances()).Apply(batches(
+		[]store.Item{add("a.example"), add("b.example")},
+		[]store.Item{remove("b.example"), add("c.example")},
+		[]store.Item{add("d.example")}), 1)
+	if got := patterns(s); got != "a.example c.example d.example" {
+		t.Errorf("got %q", got)
+	}
+}
+
+// TestApplySparse: few changes on a large set take the binary-search path
+// and give what the walk gives.
+func TestApplySparse(t *testing.T) {
+	es := synthetic.Entries(10000, 9)
+	items := make([]store.Item, len(es))
+	for i, e := range es {
+		items[i] = store.Item{Op: store.Add, Entry: e}
+	}
+	big := New(NewProvenances()).Apply(batches(items), 1)
+	change := []store.Item{remove(es[0].Pattern.String()), add("zzz.example"), add("aaa.example"), remove(es[9999].Pattern.String())}
+	sparse := big.Apply(batches(change), 2)
+	var want []string
+	for _, e := range big.Entries() {
+		if p := e.Pattern.String(); p != es[0].Pattern.String() && p != es[9999].Pattern.String() {
+			want = append(want, p)
+		}
+	}
+	want = append(want, "aaa.example", "zzz.example")
+	slices.Sort(want)
+	if got := patterns(sparse); got != strings.Join(want, " ") {
+		t.Errorf("sparse apply differs (%d entries, want %d)", sparse.Len(), len(want))
+	}
+}
+
+// BenchmarkApply1M: approving a 200-item change on a million-entry list.
+func BenchmarkApply1M(b *testing.B) {
+	es := synthetic.Entries(1_000_000, 1)
+	items := make([]store.Item, len(es))
+	for i, e := range es {
+		items[i] = store.Item{Op: store.Add, Entry: e}
+	}
+	s := New(NewProvenances()).Apply(batches(items), 1)
+	var change []store.Item
+	for _, e := range synthetic.Entries(100, 99) {
+		change = append(change, store.Item{Op: store.Add, Entry: e})
+	}
+	for _, e := range es[:100] {
+		change = append(change, remove(e.Pattern.String()))
+	}
+	bs := batches(change)
+	for b.Loop() {
+		s.Apply(bs, 2)
 	}
 }
 

@@ -48,8 +48,8 @@ const CacheControl = "public, max-age=60"
 
 // Headers naming versions on snapshot and delta answers.
 const (
-	VersionHeader = "X-RedFlag-Version"
-	FromHeader    = "X-RedFlag-From"
+	VersionHeader = "X-Redflag-Version" // canonical form of X-RedFlag-Version
+	FromHeader    = "X-Redflag-From"
 )
 
 // Problem is the JSON body of every error answer.
@@ -62,27 +62,22 @@ type Problem struct {
 	Version  uint64 `json:"version,omitempty"`
 }
 
-// Routes lists the routes Register adds, as method and Echo path.
-var Routes = [][2]string{
-	{http.MethodGet, "/healthz"},
-	{http.MethodGet, "/readyz"},
-	{http.MethodGet, "/v1/lists"},
-	{http.MethodGet, "/v1/lists/:name"},
-	{http.MethodGet, "/v1/lists/:name/snapshot"},
-	{http.MethodGet, "/v1/lists/:name/delta"},
-	{http.MethodGet, "/v1/keys"},
-}
-
-// Register adds the public routes to e.
+// Register adds the public routes to e, each for GET and HEAD (the same
+// answer without its body, as caches and probes expect).
 func Register(e *echo.Echo, p Published) {
 	h := handlers{p}
-	e.GET("/healthz", h.health)
-	e.GET("/readyz", h.ready)
-	e.GET("/v1/lists", h.doc(publish.ListsKey))
-	e.GET("/v1/lists/:name", h.index)
-	e.GET("/v1/lists/:name/snapshot", h.snapshot)
-	e.GET("/v1/lists/:name/delta", h.delta)
-	e.GET("/v1/keys", h.doc(publish.KeysKey))
+	for path, handler := range map[string]echo.HandlerFunc{
+		"/healthz":                 h.health,
+		"/readyz":                  h.ready,
+		"/v1/lists":                h.doc(publish.ListsKey),
+		"/v1/lists/:name":          h.index,
+		"/v1/lists/:name/snapshot": h.snapshot,
+		"/v1/lists/:name/delta":    h.delta,
+		"/v1/keys":                 h.doc(publish.KeysKey),
+	} {
+		e.GET(path, handler)
+		e.HEAD(path, handler)
+	}
 }
 
 type handlers struct{ p Published }
@@ -129,7 +124,7 @@ func (h handlers) snapshot(c echo.Context) error {
 	if err != nil {
 		return h.failure(c, err, "list "+strconv.Quote(name))
 	}
-	c.Response().Header().Set(VersionHeader, strconv.FormatUint(ix.Version, 10))
+	c.Response().Header()[VersionHeader] = []string{strconv.FormatUint(ix.Version, 10)}
 	if notModified(c, ix.Snapshot.ETag) {
 		return nil
 	}
@@ -192,11 +187,20 @@ func (h handlers) failure(c echo.Context, err error, what string) error {
 	return problem(c, http.StatusInternalServerError, "internal", "%s: %v", what, err)
 }
 
+// cacheControl is shared by every answer: header values are never
+// modified once set.
+var (
+	cacheControl = []string{CacheControl}
+	nosniff      = []string{"nosniff"}
+)
+
 // notModified answers 304 when the request's If-None-Match names etag.
+// It sets the headers by their canonical keys directly: this runs for
+// every poll of every browser.
 func notModified(c echo.Context, etag string) bool {
 	hdr := c.Response().Header()
-	hdr.Set(echo.HeaderCacheControl, CacheControl)
-	hdr.Set("ETag", etag)
+	hdr["Cache-Control"] = cacheControl
+	hdr["Etag"] = []string{etag}
 	if !MatchETag(c.Request().Header.Get("If-None-Match"), etag) {
 		return false
 	}
@@ -208,7 +212,7 @@ func serve(c echo.Context, b []byte, contentType, etag string) error {
 	if notModified(c, etag) {
 		return nil
 	}
-	c.Response().Header().Set("X-Content-Type-Options", "nosniff")
+	c.Response().Header()["X-Content-Type-Options"] = nosniff
 	return c.Blob(http.StatusOK, contentType, b)
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -106,6 +107,30 @@ func TestHandlers(t *testing.T) {
 		if rec.Code < 300 && rec.Header().Get("Cache-Control") == "" && strings.HasPrefix(tt.path, "/v1/") {
 			t.Errorf("GET %s: no Cache-Control", tt.path)
 		}
+	}
+}
+
+func TestHead(t *testing.T) {
+	objs, _, v2 := mirror(t)
+	e := echo.New()
+	Register(e, FromObjects(func(_ context.Context, key string) ([]byte, error) {
+		b, ok := objs[key]
+		if !ok {
+			return nil, publish.ErrNotFound
+		}
+		return b, nil
+	}))
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	resp, err := http.Head(srv.URL + "/v1/lists/acme/snapshot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || len(body) != 0 || resp.Header.Get("ETag") != v2.Index.Snapshot.ETag ||
+		resp.Header.Get("Content-Length") != fmt.Sprint(len(v2.Snapshot.Bytes())) {
+		t.Errorf("HEAD: %d, %d body bytes, %v", resp.StatusCode, len(body), resp.Header)
 	}
 }
 

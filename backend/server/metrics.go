@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -15,6 +16,7 @@ import (
 
 // metrics are the server's Prometheus series, in their own registry.
 type metrics struct {
+	cache         sync.Map // seriesKey -> *routeSeries
 	reg           *prometheus.Registry
 	requests      *prometheus.CounterVec
 	duration      *prometheus.HistogramVec
@@ -65,10 +67,36 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 				status = he.Code
 			}
 		}
-		m.requests.WithLabelValues(route, c.Request().Method, strconv.Itoa(status)).Inc()
-		m.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
+		m.series(route, c.Request().Method, status).observe(time.Since(start))
 		return err
 	}
+}
+
+// routeSeries are one route's counter and histogram, looked up once per
+// label set rather than hashed on every request.
+type routeSeries struct {
+	count    prometheus.Counter
+	duration prometheus.Observer
+}
+
+func (r *routeSeries) observe(d time.Duration) {
+	r.count.Inc()
+	r.duration.Observe(d.Seconds())
+}
+
+type seriesKey struct {
+	route, method string
+	status        int
+}
+
+func (m *metrics) series(route, method string, status int) *routeSeries {
+	k := seriesKey{route, method, status}
+	if s, ok := m.cache.Load(k); ok {
+		return s.(*routeSeries)
+	}
+	s := &routeSeries{m.requests.WithLabelValues(route, method, strconv.Itoa(status)), m.duration.WithLabelValues(route)}
+	m.cache.Store(k, s)
+	return s
 }
 
 func asHTTPError(err error, target **echo.HTTPError) bool {

@@ -118,6 +118,8 @@ func run(ctx context.Context) error {
 	seedVersion := hist[0].Version
 
 	es := synthetic.Entries(*n, 1)
+	// Uploaded sorted, as `redflag admin import` does.
+	slices.SortFunc(es, func(a, b entry.Entry) int { return strings.Compare(a.Pattern.String(), b.Pattern.String()) })
 	start := time.Now()
 	first := min(len(es), workflow.MaxBatch)
 	ans, err := admin.Propose(ctx, "default", workflow.Proposal{Reason: "bench", Add: inputs(es[:first]), Draft: first < len(es)}, "")
