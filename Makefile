@@ -114,8 +114,11 @@ EXT_DEPS  := $(EXT)/node_modules/.package-lock.json
 
 .PHONY: extension extension-firefox test-extension bench-extension extension-howto
 
+# npm packages may ship Go sources (flatted does): a go.mod in
+# node_modules keeps them out of ./... for go vet and go test.
 $(EXT_DEPS): $(EXT)/package.json $(EXT)/package-lock.json
 	cd $(EXT) && npm ci --no-audit --no-fund
+	printf 'module ignored\n' > $(EXT)/node_modules/go.mod
 
 extension: wasm
 	node $(EXT)/tools/build.mjs
