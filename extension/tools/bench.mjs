@@ -44,11 +44,11 @@ async function coldVerdicts(b, ctl, label) {
     const shown = Date.now() - t0;
     const s = await ctl.status();
     const t = s.timings.start;
-    rows.push({ moduleStart: t.startedAt, checkerReady: t.checkerReady, ready: t.ready, firstVerdict: t.firstVerdict, storedLoadMs: t.storedLoaded ? t.storedLoaded - t.storedRead : 0, warningShownMs: shown, entries: s.list.entries });
+    rows.push({ moduleStart: t.startedAt, checkerReady: t.checkerReady, ready: t.ready, firstVerdict: t.firstVerdict, storedReadMs: t.storedRead ? t.storedRead - t.startedAt : 0, storedLoadMs: t.storedLoaded ? t.storedLoaded - Math.max(t.storedRead, t.checkerReady) : 0, warningShownMs: shown, entries: s.list.entries });
     await page.close();
   }
   const out = { label, runs: RUNS, entries: rows[0].entries };
-  for (const k of ['moduleStart', 'checkerReady', 'ready', 'firstVerdict', 'storedLoadMs', 'warningShownMs']) out[k] = median(rows.map((r) => r[k]));
+  for (const k of ["moduleStart", "checkerReady", "ready", "firstVerdict", "storedReadMs", "storedLoadMs", "warningShownMs"]) out[k] = median(rows.map((r) => r[k]));
   out.firstVerdictAll = rows.map((r) => round(r.firstVerdict));
   return out;
 }
