@@ -22,12 +22,14 @@ const handlers = {
     if (typeof inputs !== 'string') throw new Error('inputs must be a newline-joined string');
     const items = inputs.split('\n');
     if (items.length > MAX_BATCH) throw new Error(`at most ${MAX_BATCH} inputs at once`);
+    const t0 = performance.now();
     const results = await list.checkMany(items.map((s) => s.slice(0, 4096)));
+    const checkMs = performance.now() - t0;
     const listed = [];
     results.forEach((r, i) => {
       if (list.listed(r)) listed.push([i, { verdict: r.verdict, match: r.match, entry: r.entry }]);
     });
-    return { listed };
+    return { listed, checkMs };
   },
 
   async [Msg.WARNING_INFO]({ url }) {

@@ -238,6 +238,7 @@
     stats.scriptMs += t1 - t0;
     scanStats.answerMarkMs = (scanStats.answerMarkMs ?? 0) + (t1 - t0);
     scanStats.doneMs = t1 - scanStats.startedAt;
+    scanStats.checkMs = (scanStats.checkMs ?? 0) + (answer?.checkMs ?? 0); // in the background
   }
 
   function queue(records) {

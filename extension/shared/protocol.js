@@ -14,7 +14,8 @@ globalThis.RedFlagProtocol = Object.freeze({
   CHECK: 'check',
   // Content script → background: {inputs: 'one\ntwo\n…'} (newline-joined:
   // one string crosses between contexts much faster than thousands) →
-  // {ok, listed: [[index, summary]]}, summary = {verdict, match, entry}.
+  // {ok, listed: [[index, summary]], checkMs}, summary = {verdict, match,
+  // entry}, checkMs the checker's time for the batch.
   // Only listed inputs come back, so a page of clean links costs one short
   // answer.
   CHECK_MANY: 'checkMany',
