@@ -76,6 +76,16 @@ test('a subdomain of a seized domain is warned about too', async () => {
   await page.close();
 });
 
+test('a listed site reached by a server redirect is warned about too', async () => {
+  const page = await b.context.newPage();
+  await page.goto(visit('http://example-clean.com/')); // not a new tab: Go back has somewhere to go
+  await page.goto(visit(`http://short-links.example/go?to=${encodeURIComponent('http://www.cloudbluefox.com/offer')}`)).catch(() => {});
+  visit('http://www.cloudbluefox.com/offer');
+  await waitForWarning(page, 'http://www.cloudbluefox.com/offer');
+  assert.equal(await page.textContent('#match'), 'cloudbluefox.com/');
+  await page.close();
+});
+
 test('a clean site is left alone', async () => {
   const page = await b.context.newPage();
   await page.goto(visit('http://cloudfox.com/'));
@@ -314,6 +324,28 @@ test('a tampered snapshot is rejected and the current list keeps working', async
     await ctl.setSettings({ updateUrl: publisher.url });
     await fake.close();
   }
+});
+
+test('the update alarm picks up the next publication by itself', async () => {
+  const out = await publisher.publishEntry({
+    patterns: ['alarmflagged.com'], kind: 'flagged', authority: 'Acme security team', date: '2026-11-22',
+    reference: 'https://security.acme.example/advisories/44',
+  });
+  const next = JSON.parse(out.stdout).version;
+  // A change of settings schedules a try within seconds; after it the
+  // alarm is set for about the interval.
+  await ctl.setSettings({ updateUrl: publisher.url, checkIntervalMinutes: 45 });
+  const deadline = Date.now() + 60000;
+  let s;
+  while ((s = await ctl.status()).list.version !== next) {
+    assert.ok(Date.now() < deadline, `no update by the alarm: ${JSON.stringify(s.update)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.equal(s.update.lastError, '');
+  s = await ctl.status();
+  const minutes = (s.update.nextAt - Date.now()) / 60000;
+  assert.ok(minutes > 40 && minutes < 50, `next try in ${minutes.toFixed(1)} minutes, want 45 ± 10%`);
+  await gotoWarning(await b.context.newPage(), visit('http://alarmflagged.com/'));
 });
 
 test('the extension made no network request other than to its update servers', async () => {

@@ -23,6 +23,10 @@ function sitePage(host, path) {
     return { type: 'text/html', body: manyLinks(n) };
   }
   if (path === '/favicon.ico') return { status: 404, type: 'text/plain', body: 'none' };
+  if (path.startsWith('/go?to=')) {
+    const to = decodeURIComponent(path.slice('/go?to='.length));
+    return { status: 302, headers: { location: to }, type: 'text/plain', body: `to ${to}` };
+  }
   return {
     type: 'text/html',
     body: `<!doctype html><title>${escapeHTML(h)}</title><h1 id="site">Welcome to ${escapeHTML(h)}</h1><p id="path">${escapeHTML(path)}</p>`,
@@ -71,7 +75,7 @@ export async function startNetwork() {
     }
     const page = sitePage(url.host, entry.path);
     entry.status = page.status ?? 200;
-    res.writeHead(entry.status, { 'content-type': `${page.type}; charset=utf-8`, 'cache-control': 'no-store' });
+    res.writeHead(entry.status, { 'content-type': `${page.type}; charset=utf-8`, 'cache-control': 'no-store', ...page.headers });
     res.end(page.body);
   });
   server.on('connect', (req, socket) => {
