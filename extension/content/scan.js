@@ -85,31 +85,37 @@
   }
 
   // proseTokens returns the emails and domains in root's text, leaving out
-  // text that is not prose (scripts, code, form fields, our badges):
-  // occurrences inside those are counted and subtracted.
+  // text that is not prose (scripts, form fields): occurrences inside those
+  // are counted and subtracted.
   function proseTokens(root) {
-    const all = tokens(root.textContent ?? '');
-    if (all.size === 0) return [];
+    const text = root.textContent ?? '';
+    if (text.length < 4 || text.indexOf('.') < 0) return [];
+    let hidden; // token → occurrences in text that is not prose
     for (const el of root.querySelectorAll(NOT_PROSE)) {
-      for (const [t, n] of tokens(el.textContent)) {
-        const left = (all.get(t) ?? 0) - n;
-        if (left > 0) all.set(t, left); else all.delete(t);
-      }
+      eachToken(el.textContent, (t) => {
+        hidden ??= new Map();
+        hidden.set(t, (hidden.get(t) ?? 0) + 1);
+      });
     }
-    return all.keys();
+    const out = new Set();
+    eachToken(text, (t) => {
+      const n = hidden?.get(t);
+      if (n === undefined) out.add(t);
+      else if (n > 1) hidden.set(t, n - 1);
+      else hidden.delete(t);
+    });
+    return out;
   }
 
-  // tokens counts the emails and domains (with a path, if any) in s.
-  function tokens(s) {
-    const out = new Map();
-    if (s.length < 4 || s.indexOf('.') < 0) return out;
+  // eachToken calls fn with each email and domain (with a path, if any) in s.
+  function eachToken(s, fn) {
+    if (s.length < 4 || s.indexOf('.') < 0) return;
     TOKEN.lastIndex = 0;
     for (let m = TOKEN.exec(s); m !== null; m = TOKEN.exec(s)) {
       let t = m[0];
       if (TRAILING.test(t)) t = t.replace(/[.,;:!?]+$/, '');
-      out.set(t, (out.get(t) ?? 0) + 1);
+      fn(t);
     }
-    return out;
   }
 
   function link(a, targets) {
