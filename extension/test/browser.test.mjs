@@ -334,10 +334,11 @@ test('the update alarm picks up the next publication by itself', async () => {
   const next = JSON.parse(out.stdout).version;
   // A change of settings schedules a try within seconds; after it the
   // alarm is set for about the interval.
+  const since = Date.now();
   await ctl.setSettings({ updateUrl: publisher.url, checkIntervalMinutes: 45 });
   const deadline = Date.now() + 60000;
   let s;
-  while ((s = await ctl.status()).list.version !== next) {
+  while (!((s = await ctl.status()).list.version === next && s.update.lastSuccess >= since && s.update.nextAt > since + 60000)) {
     assert.ok(Date.now() < deadline, `no update by the alarm: ${JSON.stringify(s.update)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
