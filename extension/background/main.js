@@ -24,4 +24,4 @@ onChange((s) => {
   updater.ensureScheduled(true);
 });
 
-list.started.then(() => updater.ensureScheduled());
+list.started.then(() => updater.ensureScheduled()).catch((e) => console.error(`RedFlag: the checker did not start: ${e.message}`));
