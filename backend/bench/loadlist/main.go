@@ -108,6 +108,25 @@ func approveToServable(ctx context.Context, admin, rev, pub *client.Client, id i
 	return took, v, nil
 }
 
+// settle waits until the list's index has not changed for two seconds
+// (at most 60): deltas from older versions are made in the background
+// after a publication, and publications are minutes apart in practice, so
+// a timed round should not overlap the previous round's background work.
+func settle(ctx context.Context, pub *client.Client) {
+	last, since := "", time.Now()
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		obj, err := pub.Get(ctx, "/v1/lists/default", "")
+		if err != nil {
+			return
+		}
+		if obj.ETag != last {
+			last, since = obj.ETag, time.Now()
+		} else if time.Since(since) >= 2*time.Second {
+			return
+		}
+	}
+}
+
 func run(ctx context.Context) error {
 	admin, rev, pub := client.New(*server, *adminTok), client.New(*server, *reviewer), client.New(*server, "")
 	report("rss_seeded", map[string]any{"rss_mb": rssMB()})
@@ -159,6 +178,7 @@ func run(ctx context.Context) error {
 			}
 			id = c.ID
 		}
+		settle(ctx, pub)
 		took, v, err := approveToServable(ctx, admin, rev, pub, id)
 		if err != nil {
 			return err
@@ -181,6 +201,7 @@ func run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		settle(ctx, pub)
 		took, v, err := approveToServable(ctx, admin, rev, pub, c.ID)
 		if err != nil {
 			return err
