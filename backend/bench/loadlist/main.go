@@ -108,20 +108,24 @@ func approveToServable(ctx context.Context, admin, rev, pub *client.Client, id i
 	return took, v, nil
 }
 
-// settle waits until the list's index has not changed for two seconds
-// (at most 60): deltas from older versions are made in the background
-// after a publication, and publications are minutes apart in practice, so
-// a timed round should not overlap the previous round's background work.
-func settle(ctx context.Context, pub *client.Client) {
-	last, since := "", time.Now()
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		obj, err := pub.Get(ctx, "/v1/lists/default", "")
-		if err != nil {
+// settle waits (at most a minute) until the server has no background
+// work for the list: deltas from older versions are made after a
+// publication, and publications are minutes apart in practice, so a timed
+// round should not overlap the previous round's background work.
+func settle(ctx context.Context, admin *client.Client) {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		var out struct {
+			Lists []workflow.ListInfo `json:"lists"`
+		}
+		if _, err := admin.Do(ctx, client.Request{Method: "GET", Path: "/v1/admin/lists"}, &out); err != nil {
 			return
 		}
-		if obj.ETag != last {
-			last, since = obj.ETag, time.Now()
-		} else if time.Since(since) >= 2*time.Second {
+		busy := false
+		for _, l := range out.Lists {
+			busy = busy || l.DeltasPending
+		}
+		if !busy {
+			time.Sleep(time.Second) // and the memory release that follows
 			return
 		}
 	}
@@ -178,7 +182,7 @@ func run(ctx context.Context) error {
 			}
 			id = c.ID
 		}
-		settle(ctx, pub)
+		settle(ctx, admin)
 		took, v, err := approveToServable(ctx, admin, rev, pub, id)
 		if err != nil {
 			return err
@@ -201,7 +205,7 @@ func run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		settle(ctx, pub)
+		settle(ctx, admin)
 		took, v, err := approveToServable(ctx, admin, rev, pub, c.ID)
 		if err != nil {
 			return err
