@@ -85,11 +85,13 @@ test-wasm: $(WASM) $(BIN)/redflag
 bench: bench-lists bench-backend
 
 bench-lists: embedded
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 -timeout 60m ./lists/... ./backend/content
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 -timeout 60m ./lists/...
 
 # Publisher: 1M-entry publication, admin paging, RSS, and snapshot GET
 # throughput against nginx serving the same files (wrk); see the script.
 bench-backend: embedded
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./backend/content ./backend/server
+	$(GO) test -run '^$$' -bench Publish1M -benchtime 3x -timeout 60m ./backend/workflow
 	bash backend/bench/run.sh
 
 # Long fuzzing (make test runs only the seed corpora).

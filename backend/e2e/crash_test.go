@@ -76,7 +76,7 @@ func TestKillDuringPublish(t *testing.T) {
 	t.Logf("publishing %d entries took %v", first.Entries, took)
 
 	extra := 0
-	kills := []float64{0.1, 0.4, 0.7, 0.95}
+	kills := []float64{0.02, 0.1, 0.4, 0.7, 0.95}
 	interrupted := 0
 	for round, frac := range kills {
 		// Something new to publish.

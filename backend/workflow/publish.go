@@ -95,10 +95,12 @@ func (s *Service) build(ctx context.Context, a Actor, list string, set *content.
 	if s.cfg.OnPublish != nil {
 		s.cfg.OnPublish(v, took)
 	}
-	if len(prev) > 1 {
+	if st, _ := s.list(list); st != nil && len(prev) > 1 {
 		s.background.Add(1)
+		st.pendingDeltas.Add(1)
 		go func() {
 			defer s.background.Done()
+			defer st.pendingDeltas.Add(-1)
 			s.olderDeltas(list, built, prev[1:])
 		}()
 	} else {

@@ -77,8 +77,9 @@ func (a Actor) event(action, list string, detail any) store.Event {
 }
 
 type listState struct {
-	content atomic.Pointer[content.Set]
-	seq     atomic.Int64 // approval sequence the content includes
+	content       atomic.Pointer[content.Set]
+	seq           atomic.Int64 // approval sequence the content includes
+	pendingDeltas atomic.Int32 // background delta jobs running
 }
 
 // Service runs the workflow. Its methods are safe for concurrent use;
@@ -222,6 +223,9 @@ type ListInfo struct {
 	Entries     int    `json:"entries"`     // working content
 	Published   uint64 `json:"published"`   // current version, 0 if none
 	Unpublished bool   `json:"unpublished"` // approved changes not yet published
+	// DeltasPending: deltas from older versions to the current one are
+	// still being made.
+	DeltasPending bool `json:"deltas_pending"`
 }
 
 // Lists summarizes every list.
@@ -236,7 +240,7 @@ func (s *Service) Lists(ctx context.Context) ([]ListInfo, error) {
 		if err != nil {
 			continue
 		}
-		info := ListInfo{Name: l.Name, Entries: st.content.Load().Len()}
+		info := ListInfo{Name: l.Name, Entries: st.content.Load().Len(), DeltasPending: st.pendingDeltas.Load() > 0}
 		vs, err := s.st.Versions(ctx, l.Name, 1)
 		if err != nil {
 			return nil, err

@@ -108,6 +108,29 @@ func approveToServable(ctx context.Context, admin, rev, pub *client.Client, id i
 	return took, v, nil
 }
 
+// settle waits (at most a minute) until the server has no background
+// work for the list: deltas from older versions are made after a
+// publication, and publications are minutes apart in practice, so a timed
+// round should not overlap the previous round's background work.
+func settle(ctx context.Context, admin *client.Client) {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		var out struct {
+			Lists []workflow.ListInfo `json:"lists"`
+		}
+		if _, err := admin.Do(ctx, client.Request{Method: "GET", Path: "/v1/admin/lists"}, &out); err != nil {
+			return
+		}
+		busy := false
+		for _, l := range out.Lists {
+			busy = busy || l.DeltasPending
+		}
+		if !busy {
+			time.Sleep(time.Second) // and the memory release that follows
+			return
+		}
+	}
+}
+
 func run(ctx context.Context) error {
 	admin, rev, pub := client.New(*server, *adminTok), client.New(*server, *reviewer), client.New(*server, "")
 	report("rss_seeded", map[string]any{"rss_mb": rssMB()})
@@ -159,6 +182,7 @@ func run(ctx context.Context) error {
 			}
 			id = c.ID
 		}
+		settle(ctx, admin)
 		took, v, err := approveToServable(ctx, admin, rev, pub, id)
 		if err != nil {
 			return err
@@ -181,6 +205,7 @@ func run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		settle(ctx, admin)
 		took, v, err := approveToServable(ctx, admin, rev, pub, c.ID)
 		if err != nil {
 			return err
