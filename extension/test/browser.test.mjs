@@ -239,6 +239,16 @@ test('an update from redflag serve makes the next navigation warn, without a res
     reference: 'https://security.acme.example/advisories/42', note: 'Fake recruiter sending malware as coding tests',
   });
   published = JSON.parse(out.stdout).version;
+  // The publisher makes deltas just after it serves a new version: wait
+  // for the one from the embedded version, so the delta path is the one
+  // tested here (the tampered-snapshot test takes the snapshot path).
+  const before = (await ctl.status()).list.version;
+  for (const deadline = Date.now() + 30000; ;) {
+    const r = await fetch(`${publisher.url}/v1/lists/default/delta?from=${before}`);
+    if (r.status === 200) break;
+    assert.ok(Date.now() < deadline, `no delta from ${before}: HTTP ${r.status}`);
+    await new Promise((res) => setTimeout(res, 200));
+  }
 
   const popup = await b.context.newPage();
   await popup.goto(b.url('pages/popup.html'));
