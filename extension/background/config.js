@@ -2,13 +2,21 @@
 // changes them.
 import { readSettings, onSettingsChanged } from '../shared/settings.js';
 
-let current;
-let loading = readSettings().then((s) => (current = s));
+// latest resolves to the newest read of the settings; a change starts a
+// new read, so nothing acts on settings older than the last change.
+let latest = readSettings();
 const listeners = [];
 
 // settings resolves to {values, locked, problems}.
 export function settings() {
-  return current ? Promise.resolve(current) : loading;
+  return latest;
+}
+
+// fresh reads the settings anew: for an action right after a change,
+// which may come before the change's event.
+export function fresh() {
+  latest = readSettings();
+  return latest;
 }
 
 // onChange calls fn(newSettings) after every change.
@@ -17,9 +25,6 @@ export function onChange(fn) {
 }
 
 onSettingsChanged(() => {
-  loading = readSettings().then((s) => {
-    current = s;
-    for (const fn of listeners) fn(s);
-    return s;
-  });
+  latest = readSettings();
+  latest.then((s) => { for (const fn of listeners) fn(s); });
 });

@@ -36,14 +36,23 @@ async function start() {
 }
 
 // configure applies settings that change how checks answer: the
-// allowlist, and keys a policy trusts (before a stored list signed by one
-// of them loads).
-export async function configure(values) {
+// allowlist, and keys a policy trusts (before a stored list or an update
+// signed by one of them loads: both wait for it). Keys once trusted stay
+// trusted until the worker restarts.
+let configuring = Promise.resolve();
+let trusted = '[]'; // the keys last added, as JSON
+export function configure(values) {
   allowlist = values.allowlist;
-  if (values.trustedKeys.length === 0) return;
-  await checker.ready;
-  const r = await checker.addTrustedKeys(values.trustedKeys);
-  if (!r.ok) console.warn(`RedFlag: trusted keys not added: ${r.error}`);
+  const keys = JSON.stringify(values.trustedKeys);
+  if (keys === trusted) return configuring;
+  trusted = keys;
+  configuring = configuring.then(async () => {
+    if (values.trustedKeys.length === 0) return;
+    await checker.ready;
+    const r = await checker.addTrustedKeys(values.trustedKeys);
+    if (!r.ok) console.warn(`RedFlag: trusted keys not added: ${r.error}`);
+  });
+  return configuring;
 }
 
 function applyAllowlist(r) {
@@ -85,6 +94,7 @@ export function startTimings() {
 // failure the current list stays.
 export async function replace(bytes, { isDelta, etag }) {
   await started;
+  await configuring;
   const r = isDelta ? await checker.applyDelta(bytes) : await checker.load(bytes);
   if (!r.ok) return r;
   const { name } = await checker.info();

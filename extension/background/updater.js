@@ -4,7 +4,7 @@
 // alarm schedules the next try (schedule.js says when).
 import { api } from '../shared/browser.js';
 import * as list from './list.js';
-import { settings } from './config.js';
+import { settings, fresh } from './config.js';
 import { nextDelay } from './schedule.js';
 
 export const ALARM = 'redflag-update';
@@ -53,7 +53,8 @@ async function patchState(patch) {
 // the next. It never throws: the outcome is in the returned state.
 export function updateNow() {
   running ??= (async () => {
-    const { values } = await settings();
+    const { values } = await fresh();
+    await list.configure(values);
     const before = await readState();
     const attempt = { lastAttempt: Date.now() };
     let state;

@@ -5,11 +5,14 @@
 // ../screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startNetwork } from './harness/network.mjs';
 import { launch } from './harness/browser.mjs';
-import { startPublisher } from './harness/publisher.mjs';
-import { startFakeServer } from './harness/fakeserver.mjs';
+import { startPublisher, REDFLAG } from './harness/publisher.mjs';
+import { startListServer } from './harness/listserver.mjs';
 import { controlPage, gotoWarning, waitForWarning } from './harness/extension.mjs';
 
 const SHOTS = new URL('../screenshots/', import.meta.url);
@@ -304,7 +307,7 @@ test('a tampered snapshot is rejected and the current list keeps working', async
   const newer = JSON.parse(out.stdout).version;
   const bytes = new Uint8Array(await (await fetch(`${publisher.url}/v1/lists/default/snapshot`)).arrayBuffer());
   bytes[Math.floor(bytes.length / 2)] ^= 0x01;
-  const fake = await startFakeServer({ snapshot: bytes, version: newer });
+  const fake = await startListServer({ snapshot: bytes, version: newer });
   net.forward(fake.addr);
   try {
     await ctl.setSettings({ updateUrl: fake.url });
@@ -357,6 +360,40 @@ test('the update alarm picks up the next publication by itself', async () => {
   const minutes = (s.update.nextAt - Date.now()) / 60000;
   assert.ok(minutes > 40 && minutes < 50, `next try in ${minutes.toFixed(1)} minutes, want 45 ± 10%`);
   await gotoWarning(await b.context.newPage(), visit('http://alarmflagged.com/'));
+});
+
+test('a list signed by a key the policy adds is refused without it and accepted with it', async () => {
+  // Another signer (say, a company's own publisher), its key not built in.
+  const dir = mkdtempSync(join(tmpdir(), 'redflag-acme-'));
+  const keygen = execFileSync(REDFLAG, ['keygen', '--out', join(dir, 'acme')], { encoding: 'utf8' });
+  const pub = /\((ed25519:[A-Za-z0-9+/=]+)\)/.exec(keygen)[1];
+  writeFileSync(join(dir, 'acme.tsv'), 'pattern\tkind\tdate\tauthority\treference\tnote\n'
+    + 'acmeflagged.com\tflagged\t2026-11-23\tAcme security team\thttps://security.acme.example/advisories/45\tPhishing for developer credentials\n');
+  const version = Date.now();
+  execFileSync(REDFLAG, ['build', '--key', join(dir, 'acme.key'), '--name', 'default', '--version', String(version),
+    '--out', join(dir, 'acme.snap'), join(dir, 'acme.tsv'), new URL('../../lists/data/doj-2023-10-17-dprk-it-workers.tsv', import.meta.url).pathname]);
+  const server = await startListServer({ snapshot: readFileSync(join(dir, 'acme.snap')), version });
+  net.forward(server.addr);
+  try {
+    await ctl.setSettings({ updateUrl: server.url });
+    let s = (await ctl.ask({ type: 'updateNow' })).status;
+    assert.match(s.lastError, /snapshot refused/, 'not trusted yet');
+    assert.notEqual((await ctl.status()).list.version, version);
+
+    await ctl.setSettings({ updateUrl: server.url, trustedKeys: [pub] });
+    s = (await ctl.ask({ type: 'updateNow' })).status;
+    assert.equal(s.lastError, '');
+    assert.equal((await ctl.status()).list.version, version);
+    const page = await b.context.newPage();
+    await gotoWarning(page, visit('http://acmeflagged.com/login'));
+    assert.equal(await page.textContent('#why'), 'Flagged by Acme security team on 2026-11-23.');
+    await gotoWarning(page, visit('http://silverstarchina.com/'));
+    await page.close();
+  } finally {
+    await ctl.setSettings({ updateUrl: '' }); // done: no more updates
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the extension made no network request other than to its update servers', async () => {

@@ -1,9 +1,9 @@
-// A deliberately dishonest update server, for the one test that needs
-// one: it offers no delta and serves whatever snapshot bytes it is given,
-// claiming they are a newer version.
+// A minimal update server: no deltas, and whatever snapshot bytes it is
+// given, announced as the given version. The tampered-snapshot test makes
+// it lie; the trusted-key test serves an honest list signed by another key.
 import http from 'node:http';
 
-export async function startFakeServer({ snapshot, version }) {
+export async function startListServer({ snapshot, version }) {
   const hits = [];
   const server = http.createServer((req, res) => {
     hits.push(req.url);
