@@ -13,6 +13,7 @@
   const api = globalThis.browser ?? globalThis.chrome;
   const THROTTLE_MS = 250;
   const MAX_BATCH = 10000; // inputs per message (the background takes up to 20,000)
+  const MAX_REMEMBERED = 100000; // verdicts kept per page
   const OURS = 'data-redflag';
   // An email address, a URL, or a domain name with an optional path, not
   // part of a longer word or address.
@@ -216,7 +217,7 @@
     observer.takeRecords();
   }
 
-  async function send(inputs, scanStats) {
+  async function send(inputs, scanStats, attempt = 0) {
     let answer;
     try {
       const t = performance.now();
@@ -229,7 +230,13 @@
     } catch {
       answer = undefined; // background restarting or extension reloaded
     }
+    if (!answer?.ok && attempt < 3) {
+      // The worker was stopping or starting: ask again a little later.
+      setTimeout(() => send(inputs, scanStats, attempt + 1), 500 * 2 ** attempt);
+      return;
+    }
     const t0 = performance.now();
+    if (verdicts.size > MAX_REMEMBERED) verdicts.clear(); // a long-lived page: start over
     const listed = new Map(answer?.ok ? answer.listed : []);
     const toMark = [];
     inputs.forEach((input, i) => {
