@@ -1,0 +1,109 @@
+// The Firefox build in a real Firefox (Debian's firefox-esr, driven over
+// WebDriver BiDi by puppeteer-core): the same extension code under
+// Firefox's background scripts, with the real WebAssembly checker. A
+// smaller tour than browser.test.mjs: warning, clean site, marking, and the
+// network it used.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+import { startNetwork } from './harness/network.mjs';
+
+const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
+const BUILD = fileURLToPath(new URL('../build/firefox', import.meta.url));
+
+let net, browser, page, baseline;
+
+function launch() {
+  return puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    extraPrefsFirefox: {
+      // Everything through the test network's proxy, loopback included.
+      'network.proxy.type': 1,
+      'network.proxy.http': '127.0.0.1',
+      'network.proxy.http_port': net.port,
+      'network.proxy.ssl': '127.0.0.1',
+      'network.proxy.ssl_port': net.port,
+      'network.proxy.allow_hijacking_localhost': true,
+      'network.proxy.no_proxies_on': '',
+      'dom.security.https_first': false,
+      // Firefox's own remote settings and blocklists, off as in Mozilla's
+      // test profiles.
+      'services.settings.server': 'data:,#remote-settings-dummy/v1',
+      'extensions.blocklist.enabled': false,
+      'security.remote_settings.crlite_filters.enabled': false,
+      'security.remote_settings.intermediates.enabled': false,
+      'services.settings.poll_interval': 86400,
+    },
+  });
+}
+
+before(async () => {
+  net = await startNetwork();
+  // What Firefox asks the network for on its own, without the extension
+  // (its remote settings, despite the preferences above).
+  const plain = await launch();
+  await (await plain.newPage()).goto('http://baseline.example/');
+  await new Promise((r) => setTimeout(r, 4000));
+  await plain.close();
+  baseline = new Set(net.log.map((e) => e.host));
+  net.log.length = 0;
+
+  browser = await launch();
+  assert.equal(await browser.installExtension(BUILD), 'redflag@redflag.invalid');
+  page = await browser.newPage();
+});
+
+after(async () => {
+  await browser?.close();
+  await net?.close();
+});
+
+const href = () => page.evaluate(() => location.href);
+
+// warned navigates to url and waits for the warning page in its place.
+async function warned(url) {
+  await page.goto(url).catch(() => {}); // replaced: Firefox reports the navigation aborted
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    const now = await href().catch(() => '');
+    if (now.startsWith('moz-extension://') && new URL(now).searchParams.get('url') === url) break;
+    assert.ok(Date.now() < deadline, `no warning for ${url}: the tab shows ${now}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await page.waitForSelector('body[data-ready="true"]');
+}
+
+test('Firefox: a seized domain and a subdomain lead to the warning page', async () => {
+  await warned('http://silverstarchina.com/');
+  assert.equal(await page.$eval('h1', (e) => e.textContent), 'This site was seized');
+  assert.equal(await page.$eval('#why', (e) => e.textContent), 'Seized by US Department of Justice (E.D. Missouri) on 2023-10-17.');
+  await warned('http://jobs.cloudfox.cloud/apply');
+  assert.equal(await page.$eval('#match', (e) => e.textContent), 'cloudfox.cloud/');
+});
+
+test('Firefox: a clean site is left alone', async () => {
+  await page.goto('http://cloudfox.com/');
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(await href(), 'http://cloudfox.com/');
+});
+
+test('Firefox: a job board gets its listed link, email and domain marked', async () => {
+  await page.goto('http://www.linkedin.com/jobs/view/4242');
+  await page.waitForSelector('#listed-link + .redflag-badge', { timeout: 20000 });
+  await page.waitForFunction(() => document.querySelectorAll('.redflag-badge').length === 4, { timeout: 20000 });
+  const label = await page.$eval('#listed-email .redflag-badge', (e) => e.getAttribute('aria-label'));
+  assert.match(label, /^RedFlag: seized by US Department of Justice \(E\.D\. Missouri\) on 2023-10-17/);
+  for (const id of ['#clean-link', '#clean-email', '#clean-domain']) {
+    assert.equal(await page.$$eval(`${id} + .redflag-badge, ${id} .redflag-badge`, (es) => es.length), 0, id);
+  }
+});
+
+test('Firefox: no request but the pages opened and the update server', async () => {
+  const pages = new Set(['silverstarchina.com', 'jobs.cloudfox.cloud', 'cloudfox.com', 'www.linkedin.com']);
+  const unexpected = net.log.filter((e) => !pages.has(e.host) && !baseline.has(e.host)
+    && !(e.host === '127.0.0.1:8080' && /^\/v1\/lists\/default\/(snapshot|delta\?from=\d+)$/.test(e.path)));
+  assert.deepEqual(unexpected.map((e) => `${e.method} ${e.url}`), []);
+});
