@@ -129,7 +129,7 @@ extension: wasm
 extension-firefox: extension $(EXT_DEPS)
 	cd $(EXT) && npx --no-install web-ext lint --source-dir build/firefox --warnings-as-errors
 
-test-extension: extension $(BIN)/redflag $(EXT_DEPS)
+test-extension: extension-firefox $(BIN)/redflag $(EXT_DEPS)
 	cd $(EXT) && node --test --test-concurrency=1 --test-timeout=240000 test/*.test.mjs
 
 bench-extension: extension $(BIN)/redflag $(EXT_DEPS)
