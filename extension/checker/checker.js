@@ -51,16 +51,26 @@ let memory = null;
 let u8 = new Uint8Array(0); // view of memory, renewed when memory grows
 let stopped = null; // the error that stopped the module, if any
 
+/**
+ * Milliseconds (performance.now()) at which each start-up step ended:
+ * module evaluated, module compiled and instantiated, Go runtime
+ * initialized, default list open.
+ */
+export const startup = { evaluated: performance.now(), instantiated: 0, initialized: 0, ready: 0 };
+
 /** Resolves to info() once the embedded default list is loaded. */
 export const ready = start();
 
 async function start() {
   const imports = wasiImports(() => memory);
   const { instance } = await instantiate(imports);
+  startup.instantiated = performance.now();
   memory = instance.exports.memory;
   instance.exports._initialize();
+  startup.initialized = performance.now();
   exports = instance.exports;
   const st = control(() => exports.rf_init());
+  startup.ready = performance.now();
   if (!st.ok) {
     stopped = new Error(st.error);
     throw stopped;
