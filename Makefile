@@ -11,7 +11,7 @@ FUZZTIME ?= 60s
 GO_SOURCES := $(shell find lists wasm backend -name '*.go' -not -path '*/node_modules/*' 2>/dev/null) go.mod go.sum
 LIST_DATA  := $(wildcard lists/data/*.tsv) $(wildcard lists/data/keys/*.pub)
 
-.PHONY: all build run test test-go test-wasm bench fuzz clean embedded wasm
+.PHONY: all build run test test-go test-wasm bench bench-wasm fuzz clean embedded wasm
 
 all: build
 
@@ -75,6 +75,14 @@ test-wasm: $(WASM) $(BIN)/redflag
 
 bench: embedded
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 -timeout 60m ./lists/...
+	$(MAKE) bench-wasm
+
+# The checker module against native Go, pure-JavaScript peers and the
+# GOOS=js alternative, in Node and in Chromium's MV3 service worker
+# (wasm/bench/run.sh; Chromium needs apt-get install chromium and npm
+# install in extension/).
+bench-wasm: $(WASM)
+	wasm/bench/run.sh
 
 # Long fuzzing (make test runs only the seed corpora).
 fuzz: embedded

@@ -19,6 +19,9 @@
 //     //      listVersion,  // version of the list that answered
 //     //      error }       // why the input is invalid, '' otherwise
 //   checker.checkMany(inputs);      // the same for an array, in one crossing
+//   checker.checkMany(inputs, { verdictOnly: true });
+//                                   // faster, for marking links: canonical and
+//                                   // registrable are left 
 //   checker.info();                 // { name, version, created, entries, keys,
 //                                   //   markers, provenances, bloomBits,
 //                                   //   bloomHashes, keyId, bytes, trustedKeys }
@@ -32,6 +35,8 @@
 //   await checker.addTrustedKeys(['ed25519:BASE64', ...]);
 //     // trust more signing keys at run time (the extension's managed
 //     // policy); -> { ok, version, keyIds, error }, all keys or none
+//
+//   checker.startup                 // performance.now() at each start-up step
 //
 // check, checkMany, info and snapshotBytes are synchronous and throw before
 // `ready` has resolved; load, applyDelta and addTrustedKeys wait for it.
@@ -127,16 +132,21 @@ export function check(input) {
   return checkMany([input])[0];
 }
 
-/** Checks every input of an array in one call into the module. */
-export function checkMany(inputs) {
+/**
+ * Checks every input of an array in one call into the module. With
+ * { verdictOnly: true } it skips what marking links does not need:
+ * canonical and registrable are '' (verdict, match, entry and error are
+ * as usual).
+ */
+export function checkMany(inputs, { verdictOnly = false } = {}) {
   if (!Array.isArray(inputs)) throw new TypeError('checker: checkMany wants an array');
   return call(() => {
     const n = encodeInputs(inputs, (cap) => {
       const at = exports.rf_buffer(cap);
       return { bytes: bytes(), at };
     });
-    exports.rf_check(n);
-    return decodeResults(memory.buffer, exports.rf_output(), inputs);
+    exports.rf_check(n, verdictOnly ? 1 : 0);
+    return decodeResults(memory.buffer, exports.rf_output(), inputs, 0, verdictOnly);
   });
 }
 

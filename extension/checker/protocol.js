@@ -55,7 +55,9 @@ function result(input, verdict, match, canonical, registrable, entry, listVersio
 // decodeResults reads the answer whose header starts at headerAt in buffer
 // (addresses in the header count from base): the record words, and the
 // text section, decoded once; every string is a substring of it.
-export function decodeResults(buffer, headerAt, inputs, base = 0) {
+// With verdictOnly (the answer of a verdict-only batch) canonical and
+// registrable are '' and a clean record carries no strings.
+export function decodeResults(buffer, headerAt, inputs, base = 0, verdictOnly = false) {
   const dv = new DataView(buffer, headerAt, HEADER_SIZE);
   const count = dv.getUint32(0, true);
   const wordsAt = base + dv.getUint32(4, true);
@@ -80,11 +82,11 @@ export function decodeResults(buffer, headerAt, inputs, base = 0) {
     } else if (v === 3) {
       out[i] = result(input, 'invalid', '', '', '', null, version, next());
     } else if (v === 0) {
-      const canonical = next();
-      out[i] = result(input, 'clean', '', canonical, next(), null, version, '');
+      const canonical = verdictOnly ? '' : next();
+      out[i] = result(input, 'clean', '', canonical, verdictOnly ? '' : next(), null, version, '');
     } else {
-      const canonical = next();
-      const registrable = next();
+      const canonical = verdictOnly ? '' : next();
+      const registrable = verdictOnly ? '' : next();
       const match = next();
       const kind = VERDICTS[v];
       const date = next();

@@ -4,6 +4,8 @@
 //
 //   node wasm/bench/boundary.mjs VARIANT URLFILE [URLS] [ROUNDS] [JSWASM]
 //
+// URLS=0 measures the start alone (a fresh process per start).
+//
 // VARIANT: wasip1 (extension/checker/checker.js as shipped), js-bytes
 // (GOOS=js, the byte protocol through one Uint8Array each way), js-array
 // (GOOS=js, strings and result objects through syscall/js values). JSWASM
@@ -55,6 +57,10 @@ if (variant === 'wasip1') {
   one = (input) => many([input])[0];
 }
 const readyMs = performance.now() - t0;
+if (urls.length === 0 || nURLs === '0') {
+  console.log(JSON.stringify({ variant, readyMs }));
+  process.exit(0);
+}
 
 function time(fn) {
   const per = [];

@@ -39,7 +39,7 @@ async function withBrowser(fn) {
     ],
   });
   try {
-    const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30000 }));
+    const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 120000 }));
     return await fn(sw);
   } finally {
     await context.close();

@@ -1,7 +1,7 @@
 // Per-URL cost in Node, side by side on one list and one URL stream:
 //   - checker.check, one call per URL, and checker.checkMany in batches of
 //     1,000 (full canonicalization, every expression, exact confirmation,
-//     the whole answer);
+//     the whole answer), and checkMany with { verdictOnly: true };
 //   - npm bloom-filters (a popular pure-JavaScript Bloom filter) holding
 //     the same entries, behind `new URL` parsing, probing the host and its
 //     parent domains plus the first path segment on hosts that carry
@@ -60,7 +60,14 @@ const batch = time(() => {
   for (let i = 0; i < urls.length; i += 1000) for (const r of checker.checkMany(urls.slice(i, i + 1000))) if (r.verdict !== 'clean') listed++;
   return listed;
 });
+const verdictOnly = time(() => {
+  let listed = 0;
+  for (let i = 0; i < urls.length; i += 1000) for (const r of checker.checkMany(urls.slice(i, i + 1000), { verdictOnly: true })) if (r.verdict !== 'clean') listed++;
+  return listed;
+});
+if (verdictOnly.result !== batch.result) throw new Error(`verdictOnly found ${verdictOnly.result} listed, checkMany ${batch.result}`);
 out.check = single.per;
+out.checkManyVerdictOnly = verdictOnly.per;
 out.checkMany = batch.per;
 out.listed = batch.result;
 

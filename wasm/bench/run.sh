@@ -42,6 +42,12 @@ echo "== boundary: wasip1 against GOOS=js"
 for v in wasip1 js-bytes js-array; do
   node wasm/bench/boundary.mjs "$v" "$OUT/data/urls.txt" "$URLS" "$ROUNDS" "$OUT/js.wasm" >> "$OUT/boundary.json"
 done
+: > "$OUT/startup.json"
+for i in $(seq "$ROUNDS"); do
+  for v in wasip1 js-bytes; do
+    node wasm/bench/boundary.mjs "$v" "$OUT/data/urls.txt" 0 1 "$OUT/js.wasm" >> "$OUT/startup.json"
+  done
+done
 if [ -f "$OUT/opt/redflag.wasm" ]; then
   RF_CHECKER="$OUT/opt" node wasm/bench/boundary.mjs wasip1 "$OUT/data/urls.txt" "$URLS" "$ROUNDS" |
     sed 's/"variant":"wasip1"/"variant":"wasip1+wasm-opt"/' >> "$OUT/boundary.json"

@@ -28,6 +28,7 @@ row('native Go check.Check (full answer)', native.check, 'baseline');
 row('native Go check.Lookup (verdict only)', native.lookup);
 row('Node checker.check, one call per URL', node.check);
 row('Node checker.checkMany, batches of 1,000', node.checkMany);
+if (node.checkManyVerdictOnly) row('Node checker.checkMany verdictOnly, batches of 1,000', node.checkManyVerdictOnly, 'vs native Lookup ' + (median(node.checkManyVerdictOnly) / median(native.lookup)).toFixed(2) + '×');
 row('Node bloom-filters behind new URL (host probes)', node.bloomFilters, `build ${(node.bloomBuildMs / 1000).toFixed(1)} s`);
 row('Node Set behind new URL (host probes)', node.jsSet);
 for (const b of boundary) {
@@ -37,12 +38,18 @@ for (const b of boundary) {
 if (sw) {
   row('Chromium SW checker.check, one call per URL', sw.perURL.single);
   row('Chromium SW checker.checkMany, batches of 1,000', sw.perURL.batch);
+  if (sw.perURL.verdictOnly) row('Chromium SW checkMany verdictOnly, batches of 1,000', sw.perURL.verdictOnly, 'vs native Lookup ' + (median(sw.perURL.verdictOnly) / median(native.lookup)).toFixed(2) + '×');
 }
 console.log(`\nper URL, median of ${native.check.length} rounds, ${node.urls} URLs, 1M-entry list unless noted`);
 console.log('ns/URL'.padStart(10), '× native'.padStart(9), ' what');
 for (const [what, ns, note] of rows) console.log(ns.toFixed(0).padStart(10), (ns / base).toFixed(2).padStart(9), ` ${what}${note ? ` (${note})` : ''}`);
 
 console.log('\nstart-up');
+const starts = load('startup.json');
+for (const v of [...new Set(starts.map((s) => s.variant))]) {
+  const xs = starts.filter((s) => s.variant === v).map((s) => s.readyMs);
+  console.log(`  Node ${v}: process import to ready ${median(xs).toFixed(1)} ms, median of ${xs.length} fresh processes (embedded default list)`);
+}
 console.log(`  Node: import to ready ${node.readyMs.toFixed(1)} ms; load 1M snapshot ${node.loadMs.toFixed(0)} ms (native open ${native.openMs.toFixed(0)} ms)`);
 if (sw) {
   const steps = (k) => median(sw.embedded.map((r) => r.steps[k]));
