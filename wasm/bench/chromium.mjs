@@ -26,7 +26,9 @@ const profile = path.join(tmp, 'profile');
 fs.mkdirSync(path.join(ext, 'checker'), { recursive: true });
 fs.mkdirSync(path.join(ext, 'data'));
 for (const f of ['manifest.json', 'sw.js']) fs.copyFileSync(path.join(repo, 'wasm/bench/sw', f), path.join(ext, f));
-for (const f of ['checker.js', 'wasi.js', 'redflag.wasm']) fs.copyFileSync(path.join(repo, 'extension/checker', f), path.join(ext, 'checker', f));
+for (const f of fs.readdirSync(path.join(repo, 'extension/checker'))) {
+  if (f.endsWith('.js') || f === 'redflag.wasm') fs.copyFileSync(path.join(repo, 'extension/checker', f), path.join(ext, 'checker', f));
+}
 for (const f of ['list.snap', 'list.pub', 'urls.txt']) fs.copyFileSync(path.join(dataDir, f), path.join(ext, 'data', f));
 
 async function withBrowser(fn) {
