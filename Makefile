@@ -11,7 +11,7 @@ FUZZTIME ?= 60s
 GO_SOURCES := $(shell find lists wasm backend -name '*.go' -not -path '*/node_modules/*' 2>/dev/null) go.mod go.sum
 LIST_DATA  := $(wildcard lists/data/*.tsv) $(wildcard lists/data/keys/*.pub)
 
-.PHONY: all build run test test-go test-wasm bench bench-lists bench-backend fuzz clean embedded wasm
+.PHONY: all build run test test-go test-wasm bench bench-lists bench-backend bench-wasm fuzz clean embedded wasm
 
 all: build
 
@@ -82,10 +82,17 @@ test-wasm: $(WASM) $(BIN)/redflag
 	REDFLAG_BIN=$(BIN)/redflag node --test wasm/test/*.test.mjs
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec $(WASM_GO_TESTS)
 
-bench: bench-lists bench-backend
+bench: bench-lists bench-backend bench-wasm
 
 bench-lists: embedded
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 -timeout 60m ./lists/...
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 -timeout 60m ./lists/... ./backend/content
+
+# The checker module against native Go, pure-JavaScript peers and the
+# GOOS=js alternative, in Node and in Chromium's MV3 service worker
+# (wasm/bench/run.sh; Chromium needs apt-get install chromium and npm
+# install in extension/).
+bench-wasm: $(WASM)
+	wasm/bench/run.sh
 
 # Publisher: 1M-entry publication, admin paging, RSS, and snapshot GET
 # throughput against nginx serving the same files (wrk); see the script.

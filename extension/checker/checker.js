@@ -19,6 +19,9 @@
 //     //      listVersion,  // version of the list that answered
 //     //      error }       // why the input is invalid, '' otherwise
 //   checker.checkMany(inputs);      // the same for an array, in one crossing
+//   checker.checkMany(inputs, { verdictOnly: true });
+//                                   // faster, for marking links: canonical and
+//                                   // registrable are left 
 //   checker.info();                 // { name, version, created, entries, keys,
 //                                   //   markers, provenances, bloomBits,
 //                                   //   bloomHashes, keyId, bytes, trustedKeys }
@@ -33,23 +36,31 @@
 //     // trust more signing keys at run time (the extension's managed
 //     // policy); -> { ok, version, keyIds, error }, all keys or none
 //
+//   checker.startup                 // performance.now() at each start-up step
+//
 // check, checkMany, info and snapshotBytes are synchronous and throw before
 // `ready` has resolved; load, applyDelta and addTrustedKeys wait for it.
 // Inputs that are not strings answer 'invalid'. The boundary protocol is
 // specified in wasm/PROTOCOL.md; the module is built by `make wasm`.
 
+import { decodeResults, encodeInputs } from './protocol.js';
 import { wasiImports, WasiExit } from './wasi.js';
 
 const wasmURL = new URL('./redflag.wasm', import.meta.url);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const VERDICTS = ['clean', 'seized', 'flagged', 'invalid'];
-const HEADER_SIZE = 32;
 
 let exports = null; // the instance's exports once ready
 let memory = null;
 let u8 = new Uint8Array(0); // view of memory, renewed when memory grows
 let stopped = null; // the error that stopped the module, if any
+
+/**
+ * Milliseconds (performance.now()) at which each start-up step ended:
+ * module evaluated, module compiled and instantiated, Go runtime
+ * initialized, default list open.
+ */
+export const startup = { evaluated: performance.now(), instantiated: 0, initialized: 0, ready: 0 };
 
 /** Resolves to info() once the embedded default list is loaded. */
 export const ready = start();
@@ -57,10 +68,13 @@ export const ready = start();
 async function start() {
   const imports = wasiImports(() => memory);
   const { instance } = await instantiate(imports);
+  startup.instantiated = performance.now();
   memory = instance.exports.memory;
   instance.exports._initialize();
+  startup.initialized = performance.now();
   exports = instance.exports;
   const st = control(() => exports.rf_init());
+  startup.ready = performance.now();
   if (!st.ok) {
     stopped = new Error(st.error);
     throw stopped;
@@ -113,107 +127,26 @@ function control(fn) {
   });
 }
 
-// writeInputs encodes a batch request into the module's input region: a
-// uint32 count, then each input as a uint32 byte length and UTF-8 bytes.
-// ASCII, nearly every URL, is copied char by char; anything else goes
-// through TextEncoder.
-function writeInputs(inputs) {
-  let cap = 4;
-  for (let i = 0; i < inputs.length; i++) {
-    const s = inputs[i];
-    cap += 4 + (typeof s === 'string' ? 3 * s.length : 0);
-  }
-  const at = exports.rf_buffer(cap);
-  const b = bytes();
-  let p = at + 4;
-  for (let i = 0; i < inputs.length; i++) {
-    const s = typeof inputs[i] === 'string' ? inputs[i] : '';
-    const start = p + 4;
-    let q = start;
-    let j = 0;
-    for (; j < s.length; j++) {
-      const c = s.charCodeAt(j);
-      if (c >= 0x80) break;
-      b[q++] = c;
-    }
-    if (j < s.length) q = start + encoder.encodeInto(s, b.subarray(start, start + 3 * s.length)).written;
-    const n = q - start;
-    b[p] = n;
-    b[p + 1] = n >>> 8;
-    b[p + 2] = n >>> 16;
-    b[p + 3] = n >>> 24;
-    p = q;
-  }
-  const n = inputs.length;
-  b[at] = n;
-  b[at + 1] = n >>> 8;
-  b[at + 2] = n >>> 16;
-  b[at + 3] = n >>> 24;
-  return p - at;
-}
-
-function entryOf(kind, date, authority, reference, note) {
-  return { kind, authority, date, reference, note };
-}
-
-function result(input, verdict, match, canonical, registrable, entry, listVersion, error) {
-  return { input, verdict, match, canonical, registrable, entry, listVersion, error };
-}
-
-// readResults decodes the response header, the record words and the text
-// section (decoded once; every string is a substring of it).
-function readResults(inputs) {
-  const at = exports.rf_output();
-  const dv = new DataView(memory.buffer, at, HEADER_SIZE);
-  const count = dv.getUint32(0, true);
-  const wordsAt = dv.getUint32(4, true);
-  const wordCount = dv.getUint32(8, true);
-  const textAt = dv.getUint32(12, true);
-  const textBytes = dv.getUint32(16, true);
-  const status = dv.getUint32(20, true);
-  const version = Number(dv.getBigUint64(24, true));
-  const text = decoder.decode(bytes().subarray(textAt, textAt + textBytes));
-  if (status !== 0) throw new Error(text);
-  const w = new Uint32Array(memory.buffer, wordsAt, wordCount);
-  const out = new Array(count);
-  let k = 0;
-  let pos = 0;
-  const next = () => text.substring(pos, (pos = w[k++]));
-  for (let i = 0; i < count; i++) {
-    const input = inputs[i];
-    const v = w[k++];
-    if (typeof input !== 'string') {
-      next(); // an empty input's error
-      out[i] = result(input, 'invalid', '', '', '', null, version, 'checker: input is not a string');
-    } else if (v === 3) {
-      out[i] = result(input, 'invalid', '', '', '', null, version, next());
-    } else if (v === 0) {
-      const canonical = next();
-      out[i] = result(input, 'clean', '', canonical, next(), null, version, '');
-    } else {
-      const canonical = next();
-      const registrable = next();
-      const match = next();
-      const kind = VERDICTS[v];
-      const entry = entryOf(kind, next(), next(), next(), next());
-      out[i] = result(input, kind, match, canonical, registrable, entry, version, '');
-    }
-  }
-  return out;
-}
-
 /** Checks one URL, domain or email. Synchronous; throws before ready. */
 export function check(input) {
   return checkMany([input])[0];
 }
 
-/** Checks every input of an array in one call into the module. */
-export function checkMany(inputs) {
+/**
+ * Checks every input of an array in one call into the module. With
+ * { verdictOnly: true } it skips what marking links does not need:
+ * canonical and registrable are '' (verdict, match, entry and error are
+ * as usual).
+ */
+export function checkMany(inputs, { verdictOnly = false } = {}) {
   if (!Array.isArray(inputs)) throw new TypeError('checker: checkMany wants an array');
   return call(() => {
-    const n = writeInputs(inputs);
-    exports.rf_check(n);
-    return readResults(inputs);
+    const n = encodeInputs(inputs, (cap) => {
+      const at = exports.rf_buffer(cap);
+      return { bytes: bytes(), at };
+    });
+    exports.rf_check(n, verdictOnly ? 1 : 0);
+    return decodeResults(memory.buffer, exports.rf_output(), inputs, 0, verdictOnly);
   });
 }
 

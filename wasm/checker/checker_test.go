@@ -54,6 +54,26 @@ func TestNewOpensTheDefaultList(t *testing.T) {
 	}
 }
 
+// TestEmbeddedListVerifies is the signature check New leaves to build time:
+// the embedded bytes verify against the embedded keys and parse to the same
+// list New starts on.
+func TestEmbeddedListVerifies(t *testing.T) {
+	verified, err := data.Default()
+	if errors.Is(err, data.ErrNotBuilt) {
+		t.Skip("no embedded default list: run make embedded")
+	}
+	if err != nil {
+		t.Fatalf("embedded default list does not verify: %v", err)
+	}
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.List().Stats() != verified.Stats() || string(c.List().Bytes()) != string(verified.Bytes()) {
+		t.Errorf("New started on %+v, the verified list is %+v", c.List().Stats(), verified.Stats())
+	}
+}
+
 func TestUpdates(t *testing.T) {
 	pub := priv.Public().(ed25519.PublicKey)
 	v1, v2 := build(t, 10, "a-front.com"), build(t, 20, "a-front.com", "b-front.com")

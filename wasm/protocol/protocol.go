@@ -16,6 +16,13 @@ import (
 
 	"github.com/redflag/redflag/lists/check"
 	"github.com/redflag/redflag/lists/entry"
+	"github.com/redflag/redflag/lists/snapshot"
+)
+
+// Modes of rf_check.
+const (
+	Full        = 0 // check.Check: canonical URL and registrable domain too
+	VerdictOnly = 1 // check.Lookup: verdict, and match and entry when listed
 )
 
 // Verdict codes, the first word of every record.
@@ -134,6 +141,31 @@ func (r *Results) Add(res check.Result) {
 	r.str(e.Authority)
 	r.str(e.Reference)
 	r.str(e.Note)
+}
+
+// AddVerdict appends the record of a verdict-only answer (check.Lookup):
+// a listed input carries its match and entry, an invalid one its error, a
+// clean one nothing beyond its verdict.
+func (r *Results) AddVerdict(m snapshot.Match, listed bool, err error) {
+	r.Count++
+	switch {
+	case err != nil:
+		r.Words = append(r.Words, Invalid)
+		r.str(err.Error())
+	case !listed:
+		r.Words = append(r.Words, Clean)
+	default:
+		if m.Kind == entry.Flagged {
+			r.Words = append(r.Words, Flagged)
+		} else {
+			r.Words = append(r.Words, Seized)
+		}
+		r.str(m.Expression)
+		r.str(m.Date)
+		r.str(m.Authority)
+		r.str(m.Reference)
+		r.str(m.Note)
+	}
 }
 
 // Header is the fixed part of a response, written at the start of the

@@ -10,6 +10,7 @@ import (
 
 	"github.com/redflag/redflag/lists/check"
 	"github.com/redflag/redflag/lists/entry"
+	"github.com/redflag/redflag/lists/snapshot"
 )
 
 func TestInputsRoundTrip(t *testing.T) {
@@ -107,6 +108,18 @@ func TestResults(t *testing.T) {
 		if !slices.EqualFunc(got, want, slices.Equal) {
 			t.Errorf("round %d:\n got %q\nwant %q", round, got, want)
 		}
+	}
+}
+
+func TestVerdictOnly(t *testing.T) {
+	var r Results
+	prov := entry.Provenance{Kind: entry.Flagged, Authority: "CERT", Date: "2026-11-01", Reference: "https://cert.example/"}
+	r.AddVerdict(snapshot.Match{}, false, nil)
+	r.AddVerdict(snapshot.Match{Expression: "evil.com/", Provenance: prov}, true, nil)
+	r.AddVerdict(snapshot.Match{}, false, errors.New("invalid URL \"\": empty"))
+	want := []uint32{Clean, Flagged, 9, 19, 23, 44, 44, Invalid, 65}
+	if !slices.Equal(r.Words, want) || string(r.Text) != "evil.com/2026-11-01CERThttps://cert.example/invalid URL \"\": empty" {
+		t.Errorf("words %v, text %q", r.Words, r.Text)
 	}
 }
 

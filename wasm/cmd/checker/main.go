@@ -106,7 +106,7 @@ func rfBuffer(n uint32) uint32 {
 func rfOutput() uint32 { return addr(out) }
 
 //go:wasmexport rf_check
-func rfCheck(n uint32) (size uint32) {
+func rfCheck(n, mode uint32) (size uint32) {
 	defer guard("check")
 	results.Reset()
 	h := protocol.Header{Status: 0}
@@ -116,8 +116,14 @@ func rfCheck(n uint32) (size uint32) {
 	} else if inputs, err = protocol.Inputs(in[:n], inputs[:0]); err == nil {
 		s := state.List()
 		h.ListVersion = s.Version
-		for _, input := range inputs {
-			results.Add(check.Check(s, input, check.Options{}))
+		if mode == protocol.VerdictOnly {
+			for _, input := range inputs {
+				results.AddVerdict(check.Lookup(s, input))
+			}
+		} else {
+			for _, input := range inputs {
+				results.Add(check.Check(s, input, check.Options{}))
+			}
 		}
 	}
 	clear(inputs) // the strings alias in

@@ -1,0 +1,95 @@
+// Measures the checker in Chromium's Manifest V3 service worker: time from
+// the worker's start to `ready` (embedded default list) and to a 1M-entry
+// list loaded from IndexedDB, each over fresh browser starts, and the
+// per-URL cost of check and checkMany (batches of 1,000) on that list.
+//
+//   node wasm/bench/chromium.mjs DATADIR [RUNS]
+//
+// DATADIR is what wasm/bench/gen wrote. Prints one JSON object.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(path.join(repo, 'extension/package.json'));
+const { chromium } = require('playwright-core');
+
+const [dataDir, runsArg] = process.argv.slice(2);
+const runs = Number(runsArg ?? 5);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redflag-sw-bench-'));
+const ext = path.join(tmp, 'ext');
+const profile = path.join(tmp, 'profile');
+
+fs.mkdirSync(path.join(ext, 'checker'), { recursive: true });
+fs.mkdirSync(path.join(ext, 'data'));
+for (const f of ['manifest.json', 'sw.js']) fs.copyFileSync(path.join(repo, 'wasm/bench/sw', f), path.join(ext, f));
+for (const f of fs.readdirSync(path.join(repo, 'extension/checker'))) {
+  if (f.endsWith('.js') || f === 'redflag.wasm') fs.copyFileSync(path.join(repo, 'extension/checker', f), path.join(ext, 'checker', f));
+}
+for (const f of ['list.snap', 'list.pub', 'urls.txt']) fs.copyFileSync(path.join(dataDir, f), path.join(ext, 'data', f));
+
+async function withBrowser(fn) {
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: false,
+    args: [
+      '--headless=new', `--disable-extensions-except=${ext}`, `--load-extension=${ext}`, '--no-sandbox',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+    ],
+  });
+  try {
+    const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 120000 }));
+    return await fn(sw);
+  } finally {
+    await context.close();
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const out = { runs, chromium: '', embedded: [], stored: [] };
+
+// Starts with the embedded default list; the first start is the install.
+for (let i = 0; i <= runs; i++) {
+  const r = await withBrowser(async (sw) => {
+    if (!out.chromium) out.chromium = await sw.evaluate(() => navigator.userAgent);
+    return sw.evaluate(() => globalThis.startup);
+  });
+  (i === 0 ? (out.install = r) : out.embedded.push(r));
+}
+
+// Per-URL cost on the 1M list, and store that list for the next starts.
+out.perURL = await withBrowser((sw) =>
+  sw.evaluate(async (runs) => {
+    const get = (f) => fetch(`./data/${f}`);
+    const bytes = new Uint8Array(await (await get('list.snap')).arrayBuffer());
+    const keys = [(await (await get('list.pub')).text()).trim()];
+    const urls = (await (await get('urls.txt')).text()).trim().split('\n').slice(0, 20000);
+    const k = await checker.addTrustedKeys(keys);
+    const t = performance.now();
+    const r = await checker.load(bytes);
+    const loadMs = performance.now() - t;
+    if (!k.ok || !r.ok) throw new Error(`load: ${k.error || r.error}`);
+    await store('list', { bytes, keys });
+    return { loadMs, ...measure(urls, runs) };
+  }, runs),
+);
+
+for (let i = 0; i < runs; i++) out.stored.push(await withBrowser((sw) => sw.evaluate(() => globalThis.startup)));
+fs.rmSync(tmp, { recursive: true, force: true });
+
+out.summary = {
+  readyMsEmbedded: median(out.embedded.map((r) => r.readyMs)),
+  readyMsInstall: out.install.readyMs,
+  readyMsStored1M: median(out.stored.map((r) => r.loadedMs)),
+  checkNsPerURL: median(out.perURL.single),
+  checkManyNsPerURL: median(out.perURL.batch),
+  loadMs1M: out.perURL.loadMs,
+};
+console.log(JSON.stringify(out, null, 1));

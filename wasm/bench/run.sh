@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The checker benchmarks, side by side in one run (make bench-wasm):
+# native Go, the module in Node (check, checkMany) next to the
+# pure-JavaScript peers, the GOOS=js alternatives, module sizes with and
+# without shrinking, and Chromium's MV3 service worker. Every figure is the
+# median of ROUNDS rounds (5 by default). Results: OUT/*.json and a table
+# on stdout.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+ROUNDS=${ROUNDS:-5}
+URLS=${URLS:-20000}
+ENTRIES=${ENTRIES:-1000000}
+OUT=${OUT:-$(mktemp -d /tmp/redflag-wasm-bench.XXXXXX)}
+mkdir -p "$OUT"
+echo "== results in $OUT (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+
+go run ./wasm/bench/gen -entries "$ENTRIES" -out "$OUT/data"
+
+echo "== native Go"
+go run ./wasm/bench/native -urls "$URLS" -rounds "$ROUNDS" "$OUT/data" > "$OUT/native.json"
+
+echo "== Node: checker and peers"
+node wasm/bench/node.mjs "$OUT/data" "$URLS" "$ROUNDS" > "$OUT/node.json"
+
+echo "== module builds"
+WASM=extension/checker/redflag.wasm
+GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$OUT/js.wasm" ./wasm/bench/jsboundary
+GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath -o "$OUT/unstripped.wasm" ./wasm/cmd/checker
+mkdir -p "$OUT/opt"
+cp extension/checker/*.js "$OUT/opt/"
+if command -v wasm-opt > /dev/null; then
+  wasm-opt -O2 --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals \
+    "$WASM" -o "$OUT/opt/redflag.wasm"
+fi
+size() { [ -f "$1" ] && printf '{"raw":%d,"gzip":%d}' "$(stat -c %s "$1")" "$(gzip -9 -c "$1" | wc -c)" || printf null; }
+printf '{"shipped":%s,"unstripped":%s,"wasmOpt":%s,"goosJS":%s}\n' \
+  "$(size "$WASM")" "$(size "$OUT/unstripped.wasm")" "$(size "$OUT/opt/redflag.wasm")" "$(size "$OUT/js.wasm")" > "$OUT/size.json"
+
+echo "== boundary: wasip1 against GOOS=js"
+: > "$OUT/boundary.json"
+for v in wasip1 js-bytes js-array; do
+  node wasm/bench/boundary.mjs "$v" "$OUT/data/urls.txt" "$URLS" "$ROUNDS" "$OUT/js.wasm" >> "$OUT/boundary.json"
+done
+: > "$OUT/startup.json"
+for i in $(seq "$ROUNDS"); do
+  for v in wasip1 js-bytes; do
+    node wasm/bench/boundary.mjs "$v" "$OUT/data/urls.txt" 0 1 "$OUT/js.wasm" >> "$OUT/startup.json"
+  done
+done
+if [ -f "$OUT/opt/redflag.wasm" ]; then
+  RF_CHECKER="$OUT/opt" node wasm/bench/boundary.mjs wasip1 "$OUT/data/urls.txt" "$URLS" "$ROUNDS" |
+    sed 's/"variant":"wasip1"/"variant":"wasip1+wasm-opt"/' >> "$OUT/boundary.json"
+fi
+
+if [ -x /usr/bin/chromium ] && [ -d extension/node_modules/playwright-core ]; then
+  echo "== Chromium MV3 service worker"
+  node wasm/bench/chromium.mjs "$OUT/data" "$ROUNDS" > "$OUT/chromium.json"
+else
+  echo "== Chromium skipped: needs /usr/bin/chromium (apt-get install chromium) and npm install in extension/"
+fi
+
+node wasm/bench/summary.mjs "$OUT"

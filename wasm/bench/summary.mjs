@@ -1,0 +1,62 @@
+// Prints the table of a wasm/bench/run.sh run: medians, and ratios to the
+// native Go baseline measured in the same run.
+//
+//   node wasm/bench/summary.mjs OUT
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+const dir = process.argv[2];
+const load = (f) => {
+  const p = path.join(dir, f);
+  return fs.existsSync(p) ? fs.readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : [];
+};
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const [native] = load('native.json');
+const [node] = load('node.json');
+const boundary = load('boundary.json');
+const [size] = load('size.json');
+const [sw] = load('chromium.json');
+
+const base = median(native.check);
+const rows = [];
+const row = (what, xs, note = '') => rows.push([what, median(xs), note]);
+row('native Go check.Check (full answer)', native.check, 'baseline');
+row('native Go check.Lookup (verdict only)', native.lookup);
+row('Node checker.check, one call per URL', node.check);
+row('Node checker.checkMany, batches of 1,000', node.checkMany);
+if (node.checkManyVerdictOnly) row('Node checker.checkMany verdictOnly, batches of 1,000', node.checkManyVerdictOnly, 'vs native Lookup ' + (median(node.checkManyVerdictOnly) / median(native.lookup)).toFixed(2) + '×');
+row('Node bloom-filters behind new URL (host probes)', node.bloomFilters, `build ${(node.bloomBuildMs / 1000).toFixed(1)} s`);
+row('Node Set behind new URL (host probes)', node.jsSet);
+for (const b of boundary) {
+  row(`Node ${b.variant}: one call per URL (default list)`, b.check, `ready ${b.readyMs.toFixed(0)} ms`);
+  row(`Node ${b.variant}: batches of 1,000 (default list)`, b.checkMany);
+}
+if (sw) {
+  row('Chromium SW checker.check, one call per URL', sw.perURL.single);
+  row('Chromium SW checker.checkMany, batches of 1,000', sw.perURL.batch);
+  if (sw.perURL.verdictOnly) row('Chromium SW checkMany verdictOnly, batches of 1,000', sw.perURL.verdictOnly, 'vs native Lookup ' + (median(sw.perURL.verdictOnly) / median(native.lookup)).toFixed(2) + '×');
+}
+console.log(`\nper URL, median of ${native.check.length} rounds, ${node.urls} URLs, 1M-entry list unless noted`);
+console.log('ns/URL'.padStart(10), '× native'.padStart(9), ' what');
+for (const [what, ns, note] of rows) console.log(ns.toFixed(0).padStart(10), (ns / base).toFixed(2).padStart(9), ` ${what}${note ? ` (${note})` : ''}`);
+
+console.log('\nstart-up');
+const starts = load('startup.json');
+for (const v of [...new Set(starts.map((s) => s.variant))]) {
+  const xs = starts.filter((s) => s.variant === v).map((s) => s.readyMs);
+  console.log(`  Node ${v}: process import to ready ${median(xs).toFixed(1)} ms, median of ${xs.length} fresh processes (embedded default list)`);
+}
+console.log(`  Node: import to ready ${node.readyMs.toFixed(1)} ms; load 1M snapshot ${node.loadMs.toFixed(0)} ms (native open ${native.openMs.toFixed(0)} ms)`);
+if (sw) {
+  const steps = (k) => median(sw.embedded.map((r) => r.steps[k]));
+  console.log(`  Chromium SW start -> ready, embedded list: ${sw.summary.readyMsEmbedded.toFixed(1)} ms median of ${sw.embedded.length} browser starts` +
+    ` (module evaluated ${steps('evaluated').toFixed(1)}, instantiated ${steps('instantiated').toFixed(1)}, Go runtime up ${steps('initialized').toFixed(1)}, list open ${steps('ready').toFixed(1)}); first start after install ${sw.summary.readyMsInstall.toFixed(1)} ms`);
+  console.log(`  Chromium SW start -> 1M list loaded from IndexedDB: ${sw.summary.readyMsStored1M.toFixed(1)} ms median of ${sw.stored.length}; load() of 1M in the SW ${sw.summary.loadMs1M.toFixed(0)} ms`);
+  console.log(`  ${sw.chromium}`);
+}
+console.log('\nmodule size (bytes)');
+for (const [k, v] of Object.entries(size)) if (v) console.log(`  ${k.padEnd(11)} raw ${String(v.raw).padStart(9)}  gzip ${String(v.gzip).padStart(9)}`);
