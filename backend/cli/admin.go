@@ -47,6 +47,7 @@ type adminEnv struct {
 	adds, removes                multiFlag
 	file, format, idem           string
 	batch                        int
+	jsonOut                      bool
 	// rollback / audit / entries
 	to                             uint64
 	actor, action, since, until, q string
@@ -55,7 +56,7 @@ type adminEnv struct {
 }
 
 var adminCmds = map[string]adminCmd{
-	"propose":  {"propose adding and removing entries", "[--add PATTERN]... [--remove PATTERN]... [--file ENTRIES.tsv]", runPropose, proposeFlags},
+	"propose":  {"propose adding and removing entries", "[--add PATTERN]... [--remove PATTERN]... [--file ENTRIES.tsv] [PATTERN]...", runPropose, proposeFlags},
 	"import":   {"propose every entry of a list file (plain, hosts, Adblock, CSV, STIX), in batches with progress", "FILE", runAdminImport, importFlags},
 	"changes":  {"list changes (--state pending to see the review queue)", "", runChanges, nil},
 	"show":     {"show a change and its first items", "ID", runShow, nil},
@@ -106,6 +107,7 @@ func Admin(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 	fs.StringVar(&a.state, "state", "", "changes: draft, pending, approved or rejected")
 	fs.StringVar(&a.q, "q", "", "entries: search text")
 	fs.IntVar(&a.limit, "limit", 50, "how many rows to show")
+	fs.BoolVar(&a.jsonOut, "json", false, "propose, import, approve, reject, publish, rollback: print the JSON answer instead of a summary line")
 	fs.BoolVar(&a.force, "force", false, "propose/import: list shared platforms wholesale or re-sign on publish (needs --force-reason to propose)")
 	if cmd.flags != nil {
 		cmd.flags(fs, a)
@@ -175,6 +177,18 @@ func (a *adminEnv) printJSON(v any) {
 	enc.Encode(v)
 }
 
+// result prints an action's outcome: a summary line, or the JSON answer
+// with --json (the summary then goes to stderr).
+func (a *adminEnv) result(v any, format string, args ...any) int {
+	if a.jsonOut {
+		a.printJSON(v)
+		fmt.Fprintf(a.stderr, format+"\n", args...)
+	} else {
+		fmt.Fprintf(a.stdout, format+"\n", args...)
+	}
+	return exitOK
+}
+
 func (a *adminEnv) failed(err error) int {
 	return fail(a.stderr, a.name, exitFail, "%v", err)
 }
@@ -204,7 +218,7 @@ func inputOf(e entry.Entry) workflow.EntryInput {
 
 func runPropose(a *adminEnv) int {
 	p := workflow.Proposal{Reason: a.reason, Force: a.force, ForceReason: a.forceReason, Remove: a.removes}
-	for _, s := range a.adds {
+	for _, s := range append(a.adds, a.fs.Args()...) {
 		p.Add = append(p.Add, workflow.EntryInput{Pattern: s, Kind: a.kind, Date: a.prov.Date, Authority: a.prov.Authority, Reference: a.prov.Reference, Note: a.prov.Note})
 	}
 	if a.file != "" {
@@ -234,9 +248,7 @@ func runPropose(a *adminEnv) int {
 	if err != nil {
 		return a.failed(err)
 	}
-	a.printJSON(ch)
-	fmt.Fprintf(a.stderr, "change %d proposed (%d adds, %d removes); a second admin or reviewer approves it with: redflag admin approve %d\n", ch.ID, ch.Adds, ch.Removes, ch.ID)
-	return exitOK
+	return a.result(ch, "change %d proposed (%d adds, %d removes); a second admin or reviewer approves it with: redflag admin approve %d", ch.ID, ch.Adds, ch.Removes, ch.ID)
 }
 
 // runAdminImport parses the file locally with the same importer the
@@ -326,9 +338,7 @@ func runAdminImport(a *adminEnv) int {
 		}
 	}
 	bar.done()
-	a.printJSON(ch)
-	fmt.Fprintf(a.stderr, "change %d proposed with %d entries; approve it with: redflag admin approve %d\n", ch.ID, ch.Adds, ch.ID)
-	return exitOK
+	return a.result(ch, "change %d proposed with %d entries; a second admin or reviewer approves it with: redflag admin approve %d", ch.ID, ch.Adds, ch.ID)
 }
 
 func runChanges(a *adminEnv) int {
@@ -367,8 +377,7 @@ func runReview(approve bool) func(a *adminEnv) int {
 		if err != nil {
 			return a.failed(err)
 		}
-		a.printJSON(ch)
-		return exitOK
+		return a.result(ch, "change %d %s by %s", ch.ID, ch.State, ch.ReviewedBy)
 	}
 }
 
@@ -378,9 +387,7 @@ func runPublish(a *adminEnv) int {
 	if err != nil {
 		return a.failed(err)
 	}
-	a.printJSON(v)
-	fmt.Fprintf(a.stderr, "published %s version %d (%d entries, %d bytes, %d deltas) in %v\n", v.List, v.Version, v.Entries, v.Size, len(v.Deltas), time.Since(start).Round(time.Millisecond))
-	return exitOK
+	return a.result(v, "published %s version %d (%d entries, %d bytes, %d deltas) in %v", v.List, v.Version, v.Entries, v.Size, len(v.Deltas), time.Since(start).Round(time.Millisecond))
 }
 
 func runRollback(a *adminEnv) int {
@@ -391,9 +398,7 @@ func runRollback(a *adminEnv) int {
 	if err != nil {
 		return a.failed(err)
 	}
-	a.printJSON(ch)
-	fmt.Fprintf(a.stderr, "change %d restores version %d once approved and published\n", ch.ID, a.to)
-	return exitOK
+	return a.result(ch, "change %d restores version %d once approved and published", ch.ID, a.to)
 }
 
 func runHistory(a *adminEnv) int {

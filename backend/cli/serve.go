@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/redflag/redflag/backend/public"
 	"github.com/redflag/redflag/backend/server"
 )
 
@@ -69,6 +70,7 @@ func Serve(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 	fs.Float64Var(&cfg.AdminRate, "admin-rate", 20, "admin requests per second per token")
 	fs.IntVar(&cfg.AdminBurst, "admin-burst", 200, "admin request burst per token")
 	fs.StringVar(&cfg.BodyLimit, "body-limit", "32M", "largest admin request body")
+	fs.DurationVar(&cfg.MaxAge, "max-age", public.DefaultMaxAge, "Cache-Control max-age of published objects (0s: clients revalidate every poll)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if st, done := parse(fs, args); done {
 		return st

@@ -354,7 +354,7 @@ func TestImportEntriesAudit(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "list.txt")
 	os.WriteFile(path, []byte("cli-1.example\ncli-2.example\nnot a domain!\ncli-3.example\ncli-4.example\ncli-5.example\n"), 0o644)
 	out, errOut, err := redflag(t, "", "admin", "import", "--server", s.url, "--token", alice.Token, "--batch", "2",
-		"--kind", "seized", "--authority", "Court", "--date", "2026-11-22", "--reference", "https://court.example/order", "--reason", "order 9", path)
+		"--kind", "seized", "--authority", "Court", "--date", "2026-11-22", "--reference", "https://court.example/order", "--reason", "order 9", "--json", path)
 	if err != nil {
 		t.Fatalf("admin import: %v\n%s", err, errOut)
 	}

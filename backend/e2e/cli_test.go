@@ -17,7 +17,7 @@ func TestAdminCommand(t *testing.T) {
 		return redflag(t, "", append(append([]string{"admin"}, args...), "--server", s.url, "--token", token)...)
 	}
 	out, errOut, err := admin(alice, "propose", "--add", "https://Fake-Recruiter.example/jobs", "--add", "hr@fake-hr.example",
-		"--kind", "flagged", "--authority", "Acme", "--date", "2026-11-20", "--reference", "https://acme.example/a", "--reason", "advisory")
+		"--kind", "flagged", "--authority", "Acme", "--date", "2026-11-20", "--reference", "https://acme.example/a", "--reason", "advisory", "--json")
 	if err != nil {
 		t.Fatalf("propose: %v\n%s", err, errOut)
 	}
@@ -49,6 +49,19 @@ func TestAdminCommand(t *testing.T) {
 		if step[1] == "audit" && !strings.Contains(out, `"action": "publish"`) {
 			t.Errorf("audit: %s", out)
 		}
+	}
+	// Without --json: one summary line per action; patterns may also come
+	// as arguments.
+	out, errOut, err = admin(alice, "propose", "--kind", "seized", "--authority", "Court", "--date", "2026-11-21",
+		"--reference", "https://court.example/o", "--reason", "order", "positional.example", "other-positional.example")
+	if err != nil || !strings.HasPrefix(out, "change 3 proposed (2 adds, 0 removes)") {
+		t.Errorf("propose summary: %q %v %s", out, err, errOut)
+	}
+	if out, _, err := admin(bob, "approve", "3"); err != nil || strings.TrimSpace(out) != "change 3 approved by bob" {
+		t.Errorf("approve summary: %q %v", out, err)
+	}
+	if out, _, err := admin(alice, "publish"); err != nil || !strings.HasPrefix(out, "published default version ") {
+		t.Errorf("publish summary: %q %v", out, err)
 	}
 	if _, errOut, err := admin("rf_wrong", "history"); err == nil || !strings.Contains(errOut, "401") {
 		t.Errorf("wrong token: %v %s", err, errOut)

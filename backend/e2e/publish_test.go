@@ -286,3 +286,18 @@ func TestDataDirKey(t *testing.T) {
 		t.Errorf("index %+v", ix)
 	}
 }
+
+// TestMaxAge: --max-age sets the Cache-Control of published objects.
+func TestMaxAge(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{{nil, "public, max-age=60"}, {[]string{"--max-age", "0s"}, "public, max-age=0"}, {[]string{"--max-age", "5m"}, "public, max-age=300"}} {
+		s := start(t, "", tt.args...)
+		obj, err := s.client("").Get(ctx(t), "/v1/lists/default/snapshot", "")
+		if err != nil || obj.Header.Get("Cache-Control") != tt.want {
+			t.Errorf("%v: Cache-Control %q, want %q (%v)", tt.args, obj.Header.Get("Cache-Control"), tt.want, err)
+		}
+		s.stop()
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -41,10 +42,15 @@ const (
 	DeltaType    = "application/vnd.redflag.delta"
 )
 
-// CacheControl is sent with every published object: browsers poll every
-// few minutes, and a shared cache may answer for a minute before it
-// revalidates (a 304 costs a few hundred bytes).
-const CacheControl = "public, max-age=60"
+// DefaultMaxAge is how long a browser or shared cache may reuse a
+// published object before revalidating it: browsers poll every few
+// minutes, and a 304 costs a few hundred bytes.
+const DefaultMaxAge = 60 * time.Second
+
+// CacheControlFor returns the Cache-Control value for maxAge.
+func CacheControlFor(maxAge time.Duration) string {
+	return fmt.Sprintf("public, max-age=%d", int(maxAge.Seconds()))
+}
 
 // Headers naming versions on snapshot and delta answers.
 const (
@@ -63,9 +69,11 @@ type Problem struct {
 }
 
 // Register adds the public routes to e, each for GET and HEAD (the same
-// answer without its body, as caches and probes expect).
-func Register(e *echo.Echo, p Published) {
-	h := handlers{p}
+// answer without its body, as caches and probes expect). Published objects
+// carry Cache-Control "public, max-age=" maxAge in seconds (DefaultMaxAge
+// in production; 0 makes every poll revalidate, for tests).
+func Register(e *echo.Echo, p Published, maxAge time.Duration) {
+	h := handlers{p: p, cacheControl: []string{CacheControlFor(max(maxAge, 0))}}
 	for path, handler := range map[string]echo.HandlerFunc{
 		"/healthz":                 h.health,
 		"/readyz":                  h.ready,
@@ -80,7 +88,12 @@ func Register(e *echo.Echo, p Published) {
 	}
 }
 
-type handlers struct{ p Published }
+type handlers struct {
+	p Published
+	// cacheControl is shared by every answer: header values are never
+	// modified once set.
+	cacheControl []string
+}
 
 func problem(c echo.Context, status int, code, format string, args ...any) error {
 	return c.JSON(status, Problem{Error: code, Message: fmt.Sprintf(format, args...)})
@@ -105,7 +118,7 @@ func (h handlers) doc(key string) echo.HandlerFunc {
 			return h.failure(c, err, "document "+key)
 		}
 		sum := sha256.Sum256(b)
-		return serve(c, b, echo.MIMEApplicationJSON, `"`+hex.EncodeToString(sum[:16])+`"`)
+		return h.serve(c, b, echo.MIMEApplicationJSON, `"`+hex.EncodeToString(sum[:16])+`"`)
 	}
 }
 
@@ -125,14 +138,14 @@ func (h handlers) snapshot(c echo.Context) error {
 		return h.failure(c, err, "list "+strconv.Quote(name))
 	}
 	c.Response().Header()[VersionHeader] = []string{strconv.FormatUint(ix.Version, 10)}
-	if notModified(c, ix.Snapshot.ETag) {
+	if h.notModified(c, ix.Snapshot.ETag) {
 		return nil
 	}
 	b, err := h.p.Object(c.Request().Context(), ix.Snapshot.Object)
 	if err != nil {
 		return h.failure(c, err, "snapshot of "+strconv.Quote(name))
 	}
-	return serve(c, b, SnapshotType, ix.Snapshot.ETag)
+	return h.serve(c, b, SnapshotType, ix.Snapshot.ETag)
 }
 
 func (h handlers) delta(c echo.Context) error {
@@ -150,7 +163,7 @@ func (h handlers) delta(c echo.Context) error {
 	hdr.Set(FromHeader, strconv.FormatUint(from, 10))
 	if from == ix.Version {
 		// Already current: nothing to send, whatever the client's cache holds.
-		hdr.Set(echo.HeaderCacheControl, CacheControl)
+		hdr["Cache-Control"] = h.cacheControl
 		hdr.Set("ETag", ix.Snapshot.ETag)
 		return c.NoContent(http.StatusNotModified)
 	}
@@ -163,18 +176,18 @@ func (h handlers) delta(c echo.Context) error {
 		case len(ix.Deltas) > 0 && from < ix.Deltas[0].From:
 			status, code, why = http.StatusGone, "delta_expired", "version %d is older than the deltas kept for version %d; fetch the snapshot"
 		}
-		hdr.Set(echo.HeaderCacheControl, CacheControl)
+		hdr["Cache-Control"] = h.cacheControl
 		return c.JSON(status, Problem{Error: code, Message: fmt.Sprintf(why, from, ix.Version),
 			Snapshot: "/v1/lists/" + ix.Name + "/snapshot", Version: ix.Version})
 	}
-	if notModified(c, d.ETag) {
+	if h.notModified(c, d.ETag) {
 		return nil
 	}
 	b, err := h.p.Object(c.Request().Context(), d.Object)
 	if err != nil {
 		return h.failure(c, err, "delta")
 	}
-	return serve(c, b, DeltaType, d.ETag)
+	return h.serve(c, b, DeltaType, d.ETag)
 }
 
 func (h handlers) failure(c echo.Context, err error, what string) error {
@@ -187,19 +200,14 @@ func (h handlers) failure(c echo.Context, err error, what string) error {
 	return problem(c, http.StatusInternalServerError, "internal", "%s: %v", what, err)
 }
 
-// cacheControl is shared by every answer: header values are never
-// modified once set.
-var (
-	cacheControl = []string{CacheControl}
-	nosniff      = []string{"nosniff"}
-)
+var nosniff = []string{"nosniff"}
 
 // notModified answers 304 when the request's If-None-Match names etag.
 // It sets the headers by their canonical keys directly: this runs for
 // every poll of every browser.
-func notModified(c echo.Context, etag string) bool {
+func (h handlers) notModified(c echo.Context, etag string) bool {
 	hdr := c.Response().Header()
-	hdr["Cache-Control"] = cacheControl
+	hdr["Cache-Control"] = h.cacheControl
 	hdr["Etag"] = []string{etag}
 	if !MatchETag(c.Request().Header.Get("If-None-Match"), etag) {
 		return false
@@ -208,8 +216,8 @@ func notModified(c echo.Context, etag string) bool {
 	return true
 }
 
-func serve(c echo.Context, b []byte, contentType, etag string) error {
-	if notModified(c, etag) {
+func (h handlers) serve(c echo.Context, b []byte, contentType, etag string) error {
+	if h.notModified(c, etag) {
 		return nil
 	}
 	c.Response().Header()["X-Content-Type-Options"] = nosniff

@@ -58,7 +58,7 @@ func TestHandlers(t *testing.T) {
 			return nil, publish.ErrNotFound
 		}
 		return b, nil
-	}))
+	}), DefaultMaxAge)
 	snapTag, deltaTag := v2.Index.Snapshot.ETag, v2.Index.Deltas[0].ETag
 	tests := []struct {
 		path, ifNoneMatch string
@@ -104,7 +104,7 @@ func TestHandlers(t *testing.T) {
 		if strings.Contains(tt.path, "/acme/") && rec.Header().Get(VersionHeader) != "2000" && rec.Code != 400 {
 			t.Errorf("GET %s: %s %q", tt.path, VersionHeader, rec.Header().Get(VersionHeader))
 		}
-		if rec.Code < 300 && rec.Header().Get("Cache-Control") == "" && strings.HasPrefix(tt.path, "/v1/") {
+		if rec.Code < 300 && rec.Header().Get("Cache-Control") != "public, max-age=60" && strings.HasPrefix(tt.path, "/v1/") {
 			t.Errorf("GET %s: no Cache-Control", tt.path)
 		}
 	}
@@ -119,7 +119,7 @@ func TestHead(t *testing.T) {
 			return nil, publish.ErrNotFound
 		}
 		return b, nil
-	}))
+	}), DefaultMaxAge)
 	srv := httptest.NewServer(e)
 	defer srv.Close()
 	resp, err := http.Head(srv.URL + "/v1/lists/acme/snapshot")

@@ -56,7 +56,10 @@ type Config struct {
 	AdminBurst int
 	// BodyLimit bounds admin request bodies, e.g. "32M".
 	BodyLimit string
-	Logger    *slog.Logger
+	// MaxAge is the Cache-Control max-age of published objects
+	// (public.DefaultMaxAge in production).
+	MaxAge time.Duration
+	Logger *slog.Logger
 }
 
 // Server is a running publisher.
@@ -166,10 +169,10 @@ func (s *Server) routes() *echo.Echo {
 		return strings.HasSuffix(p, "/snapshot") || strings.HasSuffix(p, "/delta") || p == "/metrics"
 	}}))
 
-	public.Register(e, s.Workflow)
+	public.Register(e, s.Workflow, s.cfg.MaxAge)
 	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()))
 	e.GET("/v1/openapi.json", func(c echo.Context) error {
-		c.Response().Header().Set(echo.HeaderCacheControl, public.CacheControl)
+		c.Response().Header().Set(echo.HeaderCacheControl, public.CacheControlFor(s.cfg.MaxAge))
 		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openAPI)
 	})
 
