@@ -85,7 +85,7 @@ test-wasm: $(WASM) $(BIN)/redflag
 bench: bench-lists bench-backend bench-wasm
 
 bench-lists: embedded
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 -timeout 60m ./lists/... ./backend/content
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 -timeout 60m ./lists/...
 
 # The checker module against native Go, pure-JavaScript peers and the
 # GOOS=js alternative, in Node and in Chromium's MV3 service worker

@@ -51,13 +51,13 @@ export async function startPublisher() {
     output: () => output,
     // publishEntry lists patterns with provenance and publishes a new version.
     async publishEntry({ patterns, kind, authority, date, reference, note }) {
-      const args = ['propose', ...patterns.flatMap((p) => ['--add', p]), '--kind', kind, '--authority', authority, '--date', date, '--reason', 'browser test'];
+      const args = ['propose', '--json', ...patterns.flatMap((p) => ['--add', p]), '--kind', kind, '--authority', authority, '--date', date, '--reason', 'browser test'];
       if (reference) args.push('--reference', reference);
       if (note) args.push('--note', note);
       const proposed = await admin(...args);
       const id = JSON.parse(proposed.stdout).id;
-      await admin('approve', id);
-      return admin('publish');
+      await admin('approve', String(id));
+      return admin('publish', '--json');
     },
     async close() {
       proc.kill('SIGTERM');
