@@ -75,9 +75,14 @@ export async function check(input) {
   return r;
 }
 
-export async function checkMany(inputs) {
+// checkMany checks a batch. With verdictOnly (marking a page) the checker
+// skips the canonical URL and registrable domain; the few listed results
+// are checked again in full when an allowlist needs their host.
+export async function checkMany(inputs, { verdictOnly = false } = {}) {
   await started;
-  return (await checker.checkMany(inputs)).map(applyAllowlist);
+  const results = checker.checkMany(inputs, { verdictOnly });
+  if (!verdictOnly || allowlist.length === 0) return results.map(applyAllowlist);
+  return results.map((r) => (listed(r) ? applyAllowlist(checker.check(r.input)) : r));
 }
 
 export async function info() {
@@ -86,7 +91,7 @@ export async function info() {
 }
 
 export function startTimings() {
-  return { ...timings };
+  return { ...timings, checker: { ...checker.startup } };
 }
 
 // replace verifies and installs new list bytes (a snapshot, or a delta when

@@ -204,6 +204,27 @@ test('block mode: no Proceed anyway, refused by the background too; Report a mis
   }
 });
 
+test('an allowlisted domain is neither warned about nor marked', async () => {
+  await ctl.setSettings({ updateUrl: publisher.url, allowlist: ['babyboxtech.com'] });
+  try {
+    const r = (await ctl.ask({ type: 'check', input: 'https://jobs.babyboxtech.com/' })).result;
+    assert.equal(r.verdict, 'clean');
+    assert.equal(r.allowlisted, true);
+    const page = await b.context.newPage();
+    await page.goto(visit('http://jobs.babyboxtech.com/'));
+    await page.waitForTimeout(1000);
+    assert.equal(page.url(), 'http://jobs.babyboxtech.com/');
+    await page.goto(visit('http://www.linkedin.com/jobs/view/77'));
+    await page.evaluate(() => document.querySelector('#messages').insertAdjacentHTML('beforeend',
+      '<p><a id="allowed-link" href="https://babyboxtech.com/team">team</a> <a id="still-listed" href="https://foxvsun.com/">x</a></p>'));
+    await page.locator('#still-listed + .redflag-badge').waitFor({ timeout: 15000 });
+    assert.equal(await page.locator('#allowed-link + .redflag-badge').count(), 0);
+    await page.close();
+  } finally {
+    await ctl.setSettings({ updateUrl: publisher.url });
+  }
+});
+
 test('the options page saves valid settings and explains invalid ones', async () => {
   const page = await b.context.newPage();
   await page.goto(b.url('pages/options.html'));
