@@ -92,4 +92,4 @@ out.summary = {
   checkManyNsPerURL: median(out.perURL.batch),
   loadMs1M: out.perURL.loadMs,
 };
-console.log(JSON.stringify(out, null, 1));
+console.log(JSON.stringify(out));

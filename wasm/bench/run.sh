@@ -37,21 +37,15 @@ size() { [ -f "$1" ] && printf '{"raw":%d,"gzip":%d}' "$(stat -c %s "$1")" "$(gz
 printf '{"shipped":%s,"unstripped":%s,"wasmOpt":%s,"goosJS":%s}\n' \
   "$(size "$WASM")" "$(size "$OUT/unstripped.wasm")" "$(size "$OUT/opt/redflag.wasm")" "$(size "$OUT/js.wasm")" > "$OUT/size.json"
 
-echo "== boundary: wasip1 against GOOS=js"
-: > "$OUT/boundary.json"
-for v in wasip1 js-bytes js-array; do
-  node wasm/bench/boundary.mjs "$v" "$OUT/data/urls.txt" "$URLS" "$ROUNDS" "$OUT/js.wasm" >> "$OUT/boundary.json"
-done
+echo "== boundary: wasip1 against GOOS=js (and wasm-opt)"
+RF_OPT=$([ -f "$OUT/opt/redflag.wasm" ] && echo "$OUT/opt" || true) \
+  node wasm/bench/boundary.mjs "$OUT/data/urls.txt" "$URLS" "$ROUNDS" "$OUT/js.wasm" > "$OUT/boundary.json"
 : > "$OUT/startup.json"
 for i in $(seq "$ROUNDS"); do
   for v in wasip1 js-bytes; do
-    node wasm/bench/boundary.mjs "$v" "$OUT/data/urls.txt" 0 1 "$OUT/js.wasm" >> "$OUT/startup.json"
+    node wasm/bench/boundary.mjs --start "$v" "$OUT/js.wasm" >> "$OUT/startup.json"
   done
 done
-if [ -f "$OUT/opt/redflag.wasm" ]; then
-  RF_CHECKER="$OUT/opt" node wasm/bench/boundary.mjs wasip1 "$OUT/data/urls.txt" "$URLS" "$ROUNDS" |
-    sed 's/"variant":"wasip1"/"variant":"wasip1+wasm-opt"/' >> "$OUT/boundary.json"
-fi
 
 if [ -x /usr/bin/chromium ] && [ -d extension/node_modules/playwright-core ]; then
   echo "== Chromium MV3 service worker"

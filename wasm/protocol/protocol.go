@@ -129,18 +129,26 @@ func (r *Results) Add(res check.Result) {
 	if e == nil { // listed results always carry their entry; keep the format total anyway
 		e = &entry.Provenance{}
 	}
-	if e.Kind == entry.Flagged {
-		r.Words = append(r.Words, Flagged)
-	} else {
-		r.Words = append(r.Words, Seized)
-	}
+	r.Words = append(r.Words, listedVerdict(e.Kind))
 	r.str(res.Canonical)
 	r.str(res.Registrable)
-	r.str(res.Match)
-	r.str(e.Date)
-	r.str(e.Authority)
-	r.str(e.Reference)
-	r.str(e.Note)
+	r.entry(res.Match, e)
+}
+
+func listedVerdict(k entry.Kind) uint32 {
+	if k == entry.Flagged {
+		return Flagged
+	}
+	return Seized
+}
+
+// entry appends the strings every listed record ends with.
+func (r *Results) entry(match string, p *entry.Provenance) {
+	r.str(match)
+	r.str(p.Date)
+	r.str(p.Authority)
+	r.str(p.Reference)
+	r.str(p.Note)
 }
 
 // AddVerdict appends the record of a verdict-only answer (check.Lookup):
@@ -155,16 +163,8 @@ func (r *Results) AddVerdict(m snapshot.Match, listed bool, err error) {
 	case !listed:
 		r.Words = append(r.Words, Clean)
 	default:
-		if m.Kind == entry.Flagged {
-			r.Words = append(r.Words, Flagged)
-		} else {
-			r.Words = append(r.Words, Seized)
-		}
-		r.str(m.Expression)
-		r.str(m.Date)
-		r.str(m.Authority)
-		r.str(m.Reference)
-		r.str(m.Note)
+		r.Words = append(r.Words, listedVerdict(m.Kind))
+		r.entry(m.Expression, &m.Provenance)
 	}
 }
 
