@@ -257,12 +257,9 @@ test('an update from redflag serve makes the next navigation warn, without a res
   await page.waitForTimeout(500);
   assert.equal(page.url(), 'http://newlyflagged.com/', 'not listed before the update');
 
-  const out = await publisher.publishEntry({
-    patterns: ['newlyflagged.com', 'github.com/some-user/', 'guru.com/freelancers/some-user/'],
-    kind: 'flagged', authority: 'Acme security team', date: '2026-11-20',
-    reference: 'https://security.acme.example/advisories/42', note: 'Fake recruiter sending malware as coding tests',
+  published = await publisher.publish(['newlyflagged.com', 'github.com/some-user/', 'guru.com/freelancers/some-user/'], {
+    date: '2026-11-20', reference: 'https://security.acme.example/advisories/42', note: 'Fake recruiter sending malware as coding tests',
   });
-  published = JSON.parse(out.stdout).version;
   // The publisher makes deltas just after it serves a new version: wait
   // for the one from the embedded version, so the delta path is the one
   // tested here (the tampered-snapshot test takes the snapshot path).
@@ -321,11 +318,7 @@ test('the updated list survives a restart of the service worker (stored)', async
 
 test('a tampered snapshot is rejected and the current list keeps working', async () => {
   // A real, newer snapshot with one byte changed after signing.
-  const out = await publisher.publishEntry({
-    patterns: ['tamperedfront.com'], kind: 'flagged', authority: 'Acme security team', date: '2026-11-21',
-    reference: 'https://security.acme.example/advisories/43',
-  });
-  const newer = JSON.parse(out.stdout).version;
+  const newer = await publisher.publish(['tamperedfront.com'], { date: '2026-11-21', reference: 'https://security.acme.example/advisories/43' });
   const bytes = new Uint8Array(await (await fetch(`${publisher.url}/v1/lists/default/snapshot`)).arrayBuffer());
   bytes[Math.floor(bytes.length / 2)] ^= 0x01;
   const fake = await startListServer({ snapshot: bytes, version: newer });
@@ -361,11 +354,7 @@ test('a tampered snapshot is rejected and the current list keeps working', async
 });
 
 test('the update alarm picks up the next publication by itself', async () => {
-  const out = await publisher.publishEntry({
-    patterns: ['alarmflagged.com'], kind: 'flagged', authority: 'Acme security team', date: '2026-11-22',
-    reference: 'https://security.acme.example/advisories/44',
-  });
-  const next = JSON.parse(out.stdout).version;
+  const next = await publisher.publish(['alarmflagged.com'], { date: '2026-11-22', reference: 'https://security.acme.example/advisories/44' });
   // A change of settings schedules a try within seconds; after it the
   // alarm is set for about the interval.
   const since = Date.now();

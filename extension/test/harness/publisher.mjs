@@ -49,15 +49,16 @@ export async function startPublisher() {
     data,
     admin,
     output: () => output,
-    // publishEntry lists patterns with provenance and publishes a new version.
-    async publishEntry({ patterns, kind, authority, date, reference, note }) {
+    // publish lists patterns, flagged by "Acme security team" unless said
+    // otherwise, and returns the new version.
+    async publish(patterns, { kind = 'flagged', authority = 'Acme security team', date, reference, note }) {
       const args = ['propose', '--json', ...patterns.flatMap((p) => ['--add', p]), '--kind', kind, '--authority', authority, '--date', date, '--reason', 'browser test'];
       if (reference) args.push('--reference', reference);
       if (note) args.push('--note', note);
       const proposed = await admin(...args);
       const id = JSON.parse(proposed.stdout).id;
       await admin('approve', String(id));
-      return admin('publish', '--json');
+      return JSON.parse((await admin('publish', '--json')).stdout).version;
     },
     async close() {
       proc.kill('SIGTERM');
