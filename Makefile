@@ -44,21 +44,8 @@ build: $(BIN)/redflag wasm
 
 WASM := extension/checker/redflag.wasm
 
-# Binaryen's wasm-opt -O2 roughly halves the per-URL cost of the Go output
-# (make bench-wasm measures both); without it the plain build ships.
-WASM_OPT ?= wasm-opt
-WASM_OPT_FLAGS := -O2 --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals
-
-$(BIN)/redflag-go.wasm: $(EMBED)/default.snap $(EMBED)/trusted.pub $(GO_SOURCES)
-	@mkdir -p $(BIN)
+$(WASM): $(EMBED)/default.snap $(EMBED)/trusted.pub $(GO_SOURCES)
 	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -ldflags='-s -w' -o $@ ./wasm/cmd/checker
-
-$(WASM): $(BIN)/redflag-go.wasm
-	@if command -v $(WASM_OPT) > /dev/null; then \
-	  echo "$(WASM_OPT) -O2 $< -> $@"; $(WASM_OPT) $(WASM_OPT_FLAGS) $< -o $@; \
-	else \
-	  echo "warning: $(WASM_OPT) not found (apt-get install binaryen); shipping the unoptimized module"; cp $< $@; \
-	fi
 
 wasm: $(WASM)
 

@@ -5,8 +5,7 @@
 //   wasip1    extension/checker/checker.js as shipped
 //   js-bytes  GOOS=js, the byte protocol through one Uint8Array each way
 //   js-array  GOOS=js, strings and result objects as syscall/js values
-//   opt       another wasip1 build (the plain Go one, before wasm-opt), if
-//             RF_OPT names its folder
+//   opt       the wasip1 module after wasm-opt, if RF_OPT names its folder
 //
 // Measure: node wasm/bench/boundary.mjs URLFILE URLS ROUNDS JSWASM
 //   loads every variant into this one process and times them round-robin,
