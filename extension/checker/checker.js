@@ -106,15 +106,17 @@ function bytes() {
 }
 
 // call runs one export; a trap or exit stops the module for good, since
-// the Go runtime's state is unknown afterwards.
+// the Go runtime's state is unknown afterwards. Other errors (a malformed
+// request answered as such) leave it running.
 function call(fn) {
   if (stopped) throw stopped;
   if (!exports) throw new Error('checker: not ready (await checker.ready first)');
   try {
     return fn();
   } catch (e) {
-    stopped = e instanceof WasiExit ? e : new Error(`checker: module stopped: ${e.message}`);
-    throw stopped;
+    if (e instanceof WasiExit) stopped = e;
+    else if (e instanceof WebAssembly.RuntimeError) stopped = new Error(`checker: module stopped: ${e.message}`);
+    throw stopped ?? e;
   }
 }
 

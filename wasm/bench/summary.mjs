@@ -32,8 +32,9 @@ if (node.checkManyVerdictOnly) row('Node checker.checkMany verdictOnly, batches 
 row('Node bloom-filters behind new URL (host probes)', node.bloomFilters, `build ${(node.bloomBuildMs / 1000).toFixed(1)} s`);
 row('Node Set behind new URL (host probes)', node.jsSet);
 for (const [variant, b] of Object.entries(boundary ?? {})) {
-  row(`Node ${variant}: one call per URL (default list)`, b.check);
-  row(`Node ${variant}: batches of 1,000 (default list)`, b.checkMany);
+  const name = variant === 'opt' ? 'wasip1 + wasm-opt -O2' : variant;
+  row(`Node ${name}: one call per URL (default list)`, b.check);
+  row(`Node ${name}: batches of 1,000 (default list)`, b.checkMany);
 }
 if (sw) {
   row('Chromium SW checker.check, one call per URL', sw.perURL.single);
