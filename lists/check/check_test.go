@@ -10,8 +10,8 @@ import (
 
 	"github.com/redflag/redflag/lists/canon"
 	"github.com/redflag/redflag/lists/entry"
-	"github.com/redflag/redflag/lists/synthetic"
 	"github.com/redflag/redflag/lists/snapshot"
+	"github.com/redflag/redflag/lists/synthetic"
 )
 
 var testPriv = ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
