@@ -44,8 +44,10 @@ build: $(BIN)/redflag wasm
 
 WASM := extension/checker/redflag.wasm
 
-$(WASM): $(EMBED)/default.snap $(EMBED)/trusted.pub $(GO_SOURCES)
-	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -ldflags='-s -w' -o $@ ./wasm/cmd/checker
+# Built against x/net with publicsuffix's net/http link cut (see the script).
+$(WASM): $(EMBED)/default.snap $(EMBED)/trusted.pub $(GO_SOURCES) wasm/build/slim-modfile.sh
+	GOOS=wasip1 GOARCH=wasm $(GO) build -modfile=$$(wasm/build/slim-modfile.sh $(BIN)/wasm-mod) \
+	  -buildmode=c-shared -trimpath -ldflags='-s -w' -o $@ ./wasm/cmd/checker
 
 wasm: $(WASM)
 

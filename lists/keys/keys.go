@@ -7,13 +7,18 @@
 // handier (managed policy, JSON), "ed25519:" followed by the standard
 // base64 of the 32-byte key. A key id is the first 8 bytes of the SHA-256 of
 // the 32-byte public key.
+//
+// The DER inside the PEM blocks is the fixed RFC 8410 encoding of an
+// Ed25519 key (what openssl and crypto/x509 write), encoded and matched
+// here byte for byte: crypto/x509 would pull RSA, ECDSA, big integers and
+// the network stack into the WebAssembly checker for two fixed prefixes.
 package keys
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/pem"
@@ -110,21 +115,22 @@ func ParseText(s string) (ed25519.PublicKey, error) {
 	return ed25519.PublicKey(b), nil
 }
 
+// RFC 8410 DER prefixes: the PKCS #8 v1 private key holding the 32-byte
+// seed, and the SubjectPublicKeyInfo holding the 32-byte public key.
+var (
+	pkcs8Prefix = []byte{0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20}
+	pkixPrefix  = []byte{0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00}
+)
+
 // MarshalPrivate encodes a private key as PKCS #8 PEM.
 func MarshalPrivate(priv ed25519.PrivateKey) []byte {
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		panic(err) // only fails for key types other than Ed25519
-	}
+	der := append(append([]byte{}, pkcs8Prefix...), priv.Seed()...)
 	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 }
 
 // MarshalPublic encodes a public key as PKIX PEM.
 func MarshalPublic(pub ed25519.PublicKey) []byte {
-	der, err := x509.MarshalPKIXPublicKey(pub)
-	if err != nil {
-		panic(err)
-	}
+	der := append(append([]byte{}, pkixPrefix...), pub...)
 	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }
 
@@ -134,15 +140,11 @@ func ParsePrivate(b []byte) (ed25519.PrivateKey, error) {
 	if block == nil || block.Type != "PRIVATE KEY" {
 		return nil, errors.New("keys: not a PEM \"PRIVATE KEY\"")
 	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("keys: %w", err)
+	seed, ok := bytes.CutPrefix(block.Bytes, pkcs8Prefix)
+	if !ok || len(seed) != ed25519.SeedSize {
+		return nil, errors.New("keys: private key is not an Ed25519 PKCS #8 key (RFC 8410)")
 	}
-	priv, ok := k.(ed25519.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("keys: private key is %T, want Ed25519", k)
-	}
-	return priv, nil
+	return ed25519.NewKeyFromSeed(seed), nil
 }
 
 // ParsePublic decodes every PKIX PEM Ed25519 public key in b, or text-form
@@ -159,15 +161,11 @@ func ParsePublic(b []byte) ([]ed25519.PublicKey, error) {
 		if block.Type != "PUBLIC KEY" {
 			return nil, fmt.Errorf("keys: PEM block %q, want \"PUBLIC KEY\"", block.Type)
 		}
-		k, err := x509.ParsePKIXPublicKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("keys: %w", err)
+		pub, ok := bytes.CutPrefix(block.Bytes, pkixPrefix)
+		if !ok || len(pub) != ed25519.PublicKeySize {
+			return nil, errors.New("keys: public key is not an Ed25519 PKIX key (RFC 8410)")
 		}
-		pub, ok := k.(ed25519.PublicKey)
-		if !ok {
-			return nil, fmt.Errorf("keys: public key is %T, want Ed25519", k)
-		}
-		out = append(out, pub)
+		out = append(out, ed25519.PublicKey(bytes.Clone(pub)))
 	}
 	if len(out) > 0 {
 		return out, nil

@@ -2,6 +2,11 @@ package keys
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,5 +86,48 @@ func TestSet(t *testing.T) {
 	var none *Set
 	if _, ok := none.Lookup(IDOf(a)); ok || none.Len() != 0 {
 		t.Error("nil set trusts something")
+	}
+}
+
+// The fixed RFC 8410 encodings must be exactly what crypto/x509 (and
+// openssl) write and read, and other key types must be refused by name.
+func TestDERMatchesX509(t *testing.T) {
+	pub, priv, err := Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkcs8, _ := x509.MarshalPKCS8PrivateKey(priv)
+	pkix, _ := x509.MarshalPKIXPublicKey(pub)
+	if want := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}); !bytes.Equal(MarshalPrivate(priv), want) {
+		t.Errorf("MarshalPrivate differs from x509:\n%s\n%s", MarshalPrivate(priv), want)
+	}
+	if want := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pkix}); !bytes.Equal(MarshalPublic(pub), want) {
+		t.Errorf("MarshalPublic differs from x509:\n%s\n%s", MarshalPublic(pub), want)
+	}
+	if got, err := ParsePrivate(MarshalPrivate(priv)); err != nil || !got.Equal(priv) {
+		t.Errorf("ParsePrivate round trip: %v", err)
+	}
+
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecPriv, _ := x509.MarshalPKCS8PrivateKey(ec)
+	ecPub, _ := x509.MarshalPKIXPublicKey(&ec.PublicKey)
+	for _, tc := range []struct {
+		name, pemType string
+		der           []byte
+		parse         func([]byte) error
+		wantErr       string
+	}{
+		{"ECDSA private", "PRIVATE KEY", ecPriv, func(b []byte) error { _, err := ParsePrivate(b); return err }, "not an Ed25519 PKCS #8 key"},
+		{"ECDSA public", "PUBLIC KEY", ecPub, func(b []byte) error { _, err := ParsePublic(b); return err }, "not an Ed25519 PKIX key"},
+		{"truncated private", "PRIVATE KEY", pkcs8[:len(pkcs8)-1], func(b []byte) error { _, err := ParsePrivate(b); return err }, "not an Ed25519 PKCS #8 key"},
+		{"trailing public", "PUBLIC KEY", append(append([]byte{}, pkix...), 0), func(b []byte) error { _, err := ParsePublic(b); return err }, "not an Ed25519 PKIX key"},
+	} {
+		err := tc.parse(pem.EncodeToMemory(&pem.Block{Type: tc.pemType, Bytes: tc.der}))
+		if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.wantErr)
+		}
 	}
 }

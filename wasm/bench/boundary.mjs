@@ -6,6 +6,8 @@
 //   js-bytes  GOOS=js, the byte protocol through one Uint8Array each way
 //   js-array  GOOS=js, strings and result objects as syscall/js values
 //   opt       the wasip1 module after wasm-opt, if RF_OPT names its folder
+//   unslimmed the wasip1 module built without wasm/build/slim-modfile.sh,
+//             if RF_UNSLIMMED names its folder (start-up only)
 //
 // Measure: node wasm/bench/boundary.mjs URLFILE URLS ROUNDS JSWASM
 //   loads every variant into this one process and times them round-robin,
@@ -59,6 +61,8 @@ async function variant(name, jsWasm) {
       return wasip1(shipped);
     case 'opt':
       return wasip1(path.resolve(process.env.RF_OPT));
+    case 'unslimmed':
+      return wasip1(path.resolve(process.env.RF_UNSLIMMED));
     case 'js-bytes':
       return goosJS(jsWasm, 'bytes');
     case 'js-array':

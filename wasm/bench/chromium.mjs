@@ -6,6 +6,9 @@
 //   node wasm/bench/chromium.mjs DATADIR [RUNS]
 //
 // DATADIR is what wasm/bench/gen wrote. Prints one JSON object.
+// RF_CHECKER_DIR takes the checker from another folder than
+// extension/checker; RF_EMBEDDED_ONLY=1 measures only the start-up with
+// the embedded list.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,8 +29,9 @@ const profile = path.join(tmp, 'profile');
 fs.mkdirSync(path.join(ext, 'checker'), { recursive: true });
 fs.mkdirSync(path.join(ext, 'data'));
 for (const f of ['manifest.json', 'sw.js']) fs.copyFileSync(path.join(repo, 'wasm/bench/sw', f), path.join(ext, f));
-for (const f of fs.readdirSync(path.join(repo, 'extension/checker'))) {
-  if (f.endsWith('.js') || f === 'redflag.wasm') fs.copyFileSync(path.join(repo, 'extension/checker', f), path.join(ext, 'checker', f));
+const checkerDir = path.resolve(process.env.RF_CHECKER_DIR ?? path.join(repo, 'extension/checker'));
+for (const f of fs.readdirSync(checkerDir)) {
+  if (f.endsWith('.js') || f === 'redflag.wasm') fs.copyFileSync(path.join(checkerDir, f), path.join(ext, 'checker', f));
 }
 for (const f of ['list.snap', 'list.pub', 'urls.txt']) fs.copyFileSync(path.join(dataDir, f), path.join(ext, 'data', f));
 
@@ -62,6 +66,12 @@ for (let i = 0; i <= runs; i++) {
     return sw.evaluate(() => globalThis.startup);
   });
   (i === 0 ? (out.install = r) : out.embedded.push(r));
+}
+
+if (process.env.RF_EMBEDDED_ONLY) {
+  fs.rmSync(tmp, { recursive: true, force: true });
+  console.log(JSON.stringify({ ...out, summary: { readyMsEmbedded: median(out.embedded.map((r) => r.readyMs)) } }));
+  process.exit(0);
 }
 
 // Per-URL cost on the 1M list, and store that list for the next starts.

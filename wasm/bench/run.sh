@@ -25,31 +25,37 @@ node wasm/bench/node.mjs "$OUT/data" "$URLS" "$ROUNDS" > "$OUT/node.json"
 
 echo "== module builds"
 WASM=extension/checker/redflag.wasm
-GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$OUT/js.wasm" ./wasm/bench/jsboundary
-GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath -o "$OUT/unstripped.wasm" ./wasm/cmd/checker
-mkdir -p "$OUT/opt"
+MOD=$(wasm/build/slim-modfile.sh "$OUT/mod")
+GOOS=js GOARCH=wasm go build -modfile="$MOD" -trimpath -ldflags='-s -w' -o "$OUT/js.wasm" ./wasm/bench/jsboundary
+GOOS=wasip1 GOARCH=wasm go build -modfile="$MOD" -buildmode=c-shared -trimpath -o "$OUT/unstripped.wasm" ./wasm/cmd/checker
+# Without wasm/build/slim-modfile.sh: publicsuffix links net/http.
+GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath -ldflags='-s -w' -o "$OUT/unslimmed.wasm" ./wasm/cmd/checker
+mkdir -p "$OUT/opt" "$OUT/unslimmed"
 cp extension/checker/*.js "$OUT/opt/"
+cp extension/checker/*.js "$OUT/unslimmed/"
+cp "$OUT/unslimmed.wasm" "$OUT/unslimmed/redflag.wasm"
 if command -v wasm-opt > /dev/null; then
   wasm-opt -O2 --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals \
     "$WASM" -o "$OUT/opt/redflag.wasm"
 fi
 size() { [ -f "$1" ] && printf '{"raw":%d,"gzip":%d}' "$(stat -c %s "$1")" "$(gzip -9 -c "$1" | wc -c)" || printf null; }
-printf '{"shipped":%s,"unstripped":%s,"wasmOpt":%s,"goosJS":%s}\n' \
-  "$(size "$WASM")" "$(size "$OUT/unstripped.wasm")" "$(size "$OUT/opt/redflag.wasm")" "$(size "$OUT/js.wasm")" > "$OUT/size.json"
+printf '{"shipped":%s,"unstripped":%s,"unslimmed":%s,"wasmOpt":%s,"goosJS":%s}\n' \
+  "$(size "$WASM")" "$(size "$OUT/unstripped.wasm")" "$(size "$OUT/unslimmed.wasm")" "$(size "$OUT/opt/redflag.wasm")" "$(size "$OUT/js.wasm")" > "$OUT/size.json"
 
 echo "== boundary: wasip1 against GOOS=js (and wasm-opt)"
 RF_OPT=$([ -f "$OUT/opt/redflag.wasm" ] && echo "$OUT/opt" || true) \
   node wasm/bench/boundary.mjs "$OUT/data/urls.txt" "$URLS" "$ROUNDS" "$OUT/js.wasm" > "$OUT/boundary.json"
 : > "$OUT/startup.json"
 for i in $(seq "$ROUNDS"); do
-  for v in wasip1 js-bytes; do
-    node wasm/bench/boundary.mjs --start "$v" "$OUT/js.wasm" >> "$OUT/startup.json"
+  for v in wasip1 unslimmed js-bytes; do
+    RF_UNSLIMMED="$OUT/unslimmed" node wasm/bench/boundary.mjs --start "$v" "$OUT/js.wasm" >> "$OUT/startup.json"
   done
 done
 
 if [ -x /usr/bin/chromium ] && [ -d extension/node_modules/playwright-core ]; then
   echo "== Chromium MV3 service worker"
   node wasm/bench/chromium.mjs "$OUT/data" "$ROUNDS" > "$OUT/chromium.json"
+  RF_CHECKER_DIR="$OUT/unslimmed" RF_EMBEDDED_ONLY=1 node wasm/bench/chromium.mjs "$OUT/data" "$ROUNDS" > "$OUT/chromium-unslimmed.json"
 else
   echo "== Chromium skipped: needs /usr/bin/chromium (apt-get install chromium) and npm install in extension/"
 fi

@@ -20,6 +20,7 @@ const [node] = load('node.json');
 const [boundary] = load('boundary.json');
 const [size] = load('size.json');
 const [sw] = load('chromium.json');
+const [swUnslimmed] = load('chromium-unslimmed.json');
 
 const base = median(native.check);
 const rows = [];
@@ -56,6 +57,11 @@ if (sw) {
   const steps = (k) => median(sw.embedded.map((r) => r.steps[k]));
   console.log(`  Chromium SW start -> ready, embedded list: ${sw.summary.readyMsEmbedded.toFixed(1)} ms median of ${sw.embedded.length} browser starts` +
     ` (module evaluated ${steps('evaluated').toFixed(1)}, instantiated ${steps('instantiated').toFixed(1)}, Go runtime up ${steps('initialized').toFixed(1)}, list open ${steps('ready').toFixed(1)}); first start after install ${sw.summary.readyMsInstall.toFixed(1)} ms`);
+  if (swUnslimmed) {
+    const steps = (k) => median(swUnslimmed.embedded.map((r) => r.steps[k]));
+    console.log(`  Chromium SW start -> ready, embedded list, module built without slim-modfile.sh: ${swUnslimmed.summary.readyMsEmbedded.toFixed(1)} ms median of ${swUnslimmed.embedded.length}` +
+      ` (evaluated ${steps('evaluated').toFixed(1)}, instantiated ${steps('instantiated').toFixed(1)}, Go runtime up ${steps('initialized').toFixed(1)}, list open ${steps('ready').toFixed(1)})`);
+  }
   console.log(`  Chromium SW start -> 1M list loaded from IndexedDB: ${sw.summary.readyMsStored1M.toFixed(1)} ms median of ${sw.stored.length}; load() of 1M in the SW ${sw.summary.loadMs1M.toFixed(0)} ms`);
   console.log(`  ${sw.chromium}`);
 }
