@@ -84,6 +84,11 @@ test('Firefox: a seized domain and a subdomain lead to the warning page', async 
   assert.equal(await page.$eval('#match', (e) => e.textContent), 'cloudfox.cloud/');
 });
 
+test('Firefox: the listed sites never received a request', () => {
+  const reached = net.log.filter((e) => e.host === 'silverstarchina.com' || e.host === 'jobs.cloudfox.cloud');
+  assert.deepEqual(reached.map((e) => `${e.method} ${e.url}`), []);
+});
+
 test('Firefox: a clean site is left alone', async () => {
   await page.goto('http://cloudfox.com/');
   await new Promise((r) => setTimeout(r, 1000));

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CONTENT = ['manifest.json', 'managed_schema.json', '_locales', 'background', 'checker', 'content', 'icons', 'pages', 'shared'];
 export const GECKO_ID = 'redflag@redflag.invalid';
+const FIREFOX_HOSTS = ['http://*/*', 'https://*/*'];
 
 const { values: opts } = parseArgs({ options: { 'update-url': { type: 'string' }, only: { type: 'string' }, out: { type: 'string' } } });
 
@@ -35,7 +36,7 @@ function setUpdateUrl(dest, manifest) {
   const out = src.replace(/export const DEFAULT_UPDATE_URL = '[^']*';/, `export const DEFAULT_UPDATE_URL = ${JSON.stringify(u.href.replace(/\/+$/, ''))};`);
   if (out === src) throw new Error('DEFAULT_UPDATE_URL not found in shared/settings.js');
   writeFileSync(file, out);
-  manifest.host_permissions = [`${u.origin}/*`];
+  manifest.host_permissions = [`${u.origin}/*`, ...manifest.host_permissions.filter((h) => FIREFOX_HOSTS.includes(h))];
 }
 
 function writeManifest(dest, manifest) {
@@ -49,6 +50,13 @@ export function firefoxManifest(m) {
     gecko: { id: GECKO_ID, strict_min_version: '142.0', data_collection_permissions: { required: ['none'] } },
   };
   delete f.minimum_chrome_version;
+  // Firefox lets an MV3 extension hold a top-level request until the
+  // checker has answered (background/navigation.js), so the listed site
+  // never receives it. That needs the request's host, hence every http(s)
+  // host, and the warning page must be a redirect target.
+  f.permissions = [...m.permissions, 'webRequest', 'webRequestBlocking'];
+  f.host_permissions = [...m.host_permissions, ...FIREFOX_HOSTS];
+  f.web_accessible_resources = [{ resources: ['pages/warning.html'], matches: FIREFOX_HOSTS }];
   // Firefox reads managed settings from enterprise policies
   // (3rdparty.Extensions), not from a schema in the manifest.
   delete f.storage;
