@@ -63,7 +63,8 @@ ADDR ?= 127.0.0.1:8080
 
 run: build
 	@echo "== redflag check on a sample (embedded default list) =="
-	-./$(BIN)/redflag check 'HTTP://WWW.SilverStarChina.COM./careers?x=1#top' https://jobs.cloudfox.cloud/apply hr@jinyang.asia https://example.com 'cloudfox.com'
+	@# exit status 1 means "something listed", which this sample is meant to show
+	./$(BIN)/redflag check 'HTTP://WWW.SilverStarChina.COM./careers?x=1#top' https://jobs.cloudfox.cloud/apply hr@jinyang.asia https://example.com 'cloudfox.com'; [ $$? -le 1 ]
 	@echo "== redflag serve (Ctrl-C stops it; data in $(DATA)) =="
 	@echo "   make a token in another shell: ./$(BIN)/redflag token create --data $(DATA) --name you --role admin"
 	./$(BIN)/redflag serve --addr $(ADDR) --data $(DATA) --key $(DEV_KEY).key
