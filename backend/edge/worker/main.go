@@ -1,0 +1,110 @@
+//go:build js && wasm
+
+// Command worker is the RedFlag edge: the public API of redflag serve on
+// Cloudflare Workers, reading published objects from the R2 bucket bound
+// as OBJECTS, which the origin fills through PUT /v1/edge/objects/KEY
+// (backend/edge/app). Build it with make edge; see README.md, "Edge".
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/syumai/workers"
+	"github.com/syumai/workers/cloudflare"
+	"github.com/syumai/workers/cloudflare/r2"
+
+	"github.com/redflag/redflag/backend/edge/app"
+	"github.com/redflag/redflag/backend/publish"
+)
+
+// Binding is the R2 bucket's binding name in wrangler.jsonc.
+const Binding = "OBJECTS"
+
+func main() {
+	cfg, cfgErr := app.ParseConfig(cloudflare.Getenv)
+	bucket, err := r2.NewBucket(Binding)
+	if err == nil {
+		err = cfgErr
+	}
+	if err != nil {
+		// A misconfigured Worker says so on every request rather than
+		// failing to start with nothing in the response.
+		msg := fmt.Sprintf(`{"error":"misconfigured","message":%q}`, err.Error())
+		workers.Serve(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusInternalServerError)
+			io.WriteString(w, msg)
+		}))
+		return
+	}
+	workers.Serve(joinHeaders(app.New(r2Bucket{bucket}, cfg)))
+}
+
+// joinHeaders undoes the runtime adapter's split of every request header
+// value at each comma, which turns If-None-Match: "a", "b" into two
+// values of which handlers read only the first.
+func joinHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, vs := range r.Header {
+			if len(vs) > 1 {
+				r.Header[k] = []string{strings.Join(vs, ",")}
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// r2Bucket adapts an R2 binding to app.Bucket.
+type r2Bucket struct{ b *r2.Bucket }
+
+func (r r2Bucket) Get(_ context.Context, key string) ([]byte, error) {
+	o, err := r.b.Get(key)
+	if err != nil {
+		return nil, fmt.Errorf("r2 get %s: %w", key, err)
+	}
+	if o == nil {
+		return nil, fmt.Errorf("object %q: %w", key, publish.ErrNotFound)
+	}
+	b := make([]byte, 0, o.Size)
+	b, err = readAll(o.Body, b)
+	if err != nil {
+		return nil, fmt.Errorf("r2 get %s: %w", key, err)
+	}
+	return b, nil
+}
+
+func (r r2Bucket) Has(_ context.Context, key string) (bool, error) {
+	o, err := r.b.Head(key)
+	if err != nil {
+		return false, fmt.Errorf("r2 head %s: %w", key, err)
+	}
+	return o != nil, nil
+}
+
+func (r r2Bucket) Put(_ context.Context, key string, b []byte) error {
+	_, err := r.b.Put(key, io.NopCloser(bytes.NewReader(b)), nil)
+	return err
+}
+
+// readAll reads r into b, whose capacity is the object's size, so a
+// snapshot is read without regrowing its buffer.
+func readAll(r io.Reader, b []byte) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+}
