@@ -35,14 +35,22 @@ func main() {
 		// A misconfigured Worker says so on every request rather than
 		// failing to start with nothing in the response.
 		msg := fmt.Sprintf(`{"error":"misconfigured","message":%q}`, err.Error())
-		workers.Serve(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		serve(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusInternalServerError)
 			io.WriteString(w, msg)
 		}))
 		return
 	}
-	workers.Serve(joinHeaders(app.New(r2Bucket{bucket}, cfg)))
+	serve(joinHeaders(app.New(r2Bucket{bucket}, cfg)))
+}
+
+// serve hands requests to h until the isolate goes away: worker.mjs
+// starts this program once per isolate, not once per request.
+func serve(h http.Handler) {
+	workers.ServeNonBlock(h)
+	workers.Ready()
+	select {}
 }
 
 // joinHeaders undoes the runtime adapter's split of every request header
