@@ -59,7 +59,7 @@ func TestLoad(t *testing.T) {
 			t.Logf("      %-7s c=%d: edge/serve throughput %.3f, p99 %.1f×", kind, conc, w.rps/s.rps, w.p99/s.p99)
 		}
 	}
-	t.Logf("healthz reads nothing; 304 reads the list's index; 200 reads the index and the snapshot")
+	t.Logf("healthz reads no object; 304 needs the index, 200 the index and the snapshot (on the edge from the isolate cache after the first read)")
 	t.Logf("snapshot %d bytes; Worker cold start (wrangler dev start to first 200) %v", ix.Snapshot.Size, e.coldStart.Round(time.Millisecond))
 }
 

@@ -57,12 +57,26 @@ type Config struct {
 	MaxAge time.Duration
 	// MaxObjectBytes bounds a written object (DefaultMaxObjectBytes if 0).
 	MaxObjectBytes int64
+	// CacheTTL and CacheBytes configure the isolate's cache (Cached);
+	// both zero: none.
+	CacheTTL   time.Duration
+	CacheBytes int64
 }
+
+// Defaults of the isolate's cache: a push reaches every isolate within
+// ten seconds, far inside a browser's poll interval and max-age.
+const (
+	DefaultCacheTTL   = 10 * time.Second
+	DefaultCacheBytes = 32 << 20
+)
 
 // New returns the Worker's handler.
 func New(b Bucket, cfg Config) *echo.Echo {
 	if cfg.MaxObjectBytes <= 0 {
 		cfg.MaxObjectBytes = DefaultMaxObjectBytes
+	}
+	if cfg.CacheTTL > 0 || cfg.CacheBytes > 0 {
+		b = Cached(b, cfg.CacheTTL, cfg.CacheBytes, time.Now)
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -75,22 +89,34 @@ func New(b Bucket, cfg Config) *echo.Echo {
 }
 
 // ParseConfig reads the Worker's variables: EDGE_TOKEN (a secret),
-// MAX_AGE_SECONDS and MAX_OBJECT_BYTES.
+// MAX_AGE_SECONDS, MAX_OBJECT_BYTES, CACHE_SECONDS and CACHE_BYTES.
 func ParseConfig(getenv func(string) string) (Config, error) {
-	cfg := Config{Token: getenv("EDGE_TOKEN"), MaxAge: public.DefaultMaxAge, MaxObjectBytes: DefaultMaxObjectBytes}
-	if s := getenv("MAX_AGE_SECONDS"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			return cfg, fmt.Errorf("MAX_AGE_SECONDS=%q: want a number of seconds", s)
+	cfg := Config{Token: getenv("EDGE_TOKEN"), MaxAge: public.DefaultMaxAge, MaxObjectBytes: DefaultMaxObjectBytes,
+		CacheTTL: DefaultCacheTTL, CacheBytes: DefaultCacheBytes}
+	for _, v := range []struct {
+		name     string
+		min      int64
+		dst      *int64
+		duration *time.Duration
+	}{
+		{"MAX_AGE_SECONDS", 0, nil, &cfg.MaxAge},
+		{"MAX_OBJECT_BYTES", 1, &cfg.MaxObjectBytes, nil},
+		{"CACHE_SECONDS", 0, nil, &cfg.CacheTTL},
+		{"CACHE_BYTES", 0, &cfg.CacheBytes, nil},
+	} {
+		s := getenv(v.name)
+		if s == "" {
+			continue
 		}
-		cfg.MaxAge = time.Duration(n) * time.Second
-	}
-	if s := getenv("MAX_OBJECT_BYTES"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n <= 0 {
-			return cfg, fmt.Errorf("MAX_OBJECT_BYTES=%q: want a positive number of bytes", s)
+		if err != nil || n < v.min {
+			return cfg, fmt.Errorf("%s=%q: want a whole number, at least %d", v.name, s, v.min)
 		}
-		cfg.MaxObjectBytes = n
+		if v.duration != nil {
+			*v.duration = time.Duration(n) * time.Second
+		} else {
+			*v.dst = n
+		}
 	}
 	return cfg, nil
 }

@@ -1,8 +1,12 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"testing"
 	"time"
+
+	"github.com/redflag/redflag/backend/publish"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -11,8 +15,9 @@ func TestParseConfig(t *testing.T) {
 		want    Config
 		wantErr bool
 	}{
-		{map[string]string{}, Config{MaxAge: time.Minute, MaxObjectBytes: DefaultMaxObjectBytes}, false},
-		{map[string]string{"EDGE_TOKEN": "s", "MAX_AGE_SECONDS": "0", "MAX_OBJECT_BYTES": "10"}, Config{Token: "s", MaxObjectBytes: 10}, false},
+		{map[string]string{}, Config{MaxAge: time.Minute, MaxObjectBytes: DefaultMaxObjectBytes, CacheTTL: DefaultCacheTTL, CacheBytes: DefaultCacheBytes}, false},
+		{map[string]string{"EDGE_TOKEN": "s", "MAX_AGE_SECONDS": "0", "MAX_OBJECT_BYTES": "10", "CACHE_SECONDS": "0", "CACHE_BYTES": "0"}, Config{Token: "s", MaxObjectBytes: 10}, false},
+		{map[string]string{"CACHE_SECONDS": "x"}, Config{}, true},
 		{map[string]string{"MAX_AGE_SECONDS": "-1"}, Config{}, true},
 		{map[string]string{"MAX_AGE_SECONDS": "1m"}, Config{}, true},
 		{map[string]string{"MAX_OBJECT_BYTES": "0"}, Config{}, true},
@@ -50,5 +55,69 @@ func TestKeys(t *testing.T) {
 		if (m != nil) != tt.ok || (m != nil && m[1] != tt.list) {
 			t.Errorf("key %q: match %q, want ok=%v list %q", tt.key, m, tt.ok, tt.list)
 		}
+	}
+}
+
+// countingBucket counts reads of a map.
+type countingBucket struct {
+	objects map[string][]byte
+	gets    int
+}
+
+func (b *countingBucket) Get(_ context.Context, key string) ([]byte, error) {
+	b.gets++
+	if v, ok := b.objects[key]; ok {
+		return v, nil
+	}
+	return nil, publish.ErrNotFound
+}
+
+func (b *countingBucket) Has(_ context.Context, key string) (bool, error) {
+	_, ok := b.objects[key]
+	return ok, nil
+}
+
+func (b *countingBucket) Put(_ context.Context, key string, v []byte) error {
+	b.objects[key] = v
+	return nil
+}
+
+func TestCached(t *testing.T) {
+	ctx := context.Background()
+	under := &countingBucket{objects: map[string][]byte{
+		"lists/a/index.json": []byte("v1"), "lists/a/snapshots/1.snap": []byte("0123456789"), "lists/a/snapshots/2.snap": []byte("abcdefghij"),
+	}}
+	now := time.Unix(0, 0)
+	c := Cached(under, 10*time.Second, 15, func() time.Time { return now })
+	steps := []struct {
+		what     string
+		advance  time.Duration
+		key      string
+		want     string
+		wantGets int // reads of the bucket so far
+	}{
+		{"first read", 0, "lists/a/index.json", "v1", 1},
+		{"within ttl", 9 * time.Second, "lists/a/index.json", "v1", 1},
+		{"after ttl", 2 * time.Second, "lists/a/index.json", "v1", 2},
+		{"snapshot", 0, "lists/a/snapshots/1.snap", "0123456789", 3},
+		{"snapshot again, any time later", time.Hour, "lists/a/snapshots/1.snap", "0123456789", 3},
+		{"over maxBytes: the cache starts again", 0, "lists/a/snapshots/2.snap", "abcdefghij", 4},
+		{"the first was dropped", 0, "lists/a/snapshots/1.snap", "0123456789", 5},
+		{"not found is not kept", 0, "lists/b/index.json", "", 6},
+		{"not found, read again", 0, "lists/b/index.json", "", 7},
+	}
+	for _, s := range steps {
+		now = now.Add(s.advance)
+		got, err := c.Get(ctx, s.key)
+		if string(got) != s.want || (s.want == "") != errors.Is(err, publish.ErrNotFound) || under.gets != s.wantGets {
+			t.Errorf("%s: %q %v after %d reads; want %q after %d", s.what, got, err, under.gets, s.want, s.wantGets)
+		}
+	}
+	// A write through the cache is read back at once.
+	if err := c.Put(ctx, "lists/a/index.json", []byte("v2")); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := c.Get(ctx, "lists/a/index.json"); string(got) != "v2" {
+		t.Errorf("after a write: %q", got)
 	}
 }
