@@ -182,5 +182,8 @@ test-edge: edge $(BIN)/redflag
 bench-edge: edge $(BIN)/redflag
 	$(EDGE_ENV) REDFLAG_EDGE_BENCH=1 $(GO) test -count=1 -v -run '^TestLoad$$' -timeout 20m ./$(EDGE)
 
+# The extension's browser tests also update from the Worker.
+test-extension: edge
+
 test: test-edge
 bench: bench-edge
