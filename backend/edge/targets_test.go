@@ -86,7 +86,7 @@ func (p *proc) waitFor(t *testing.T, url string, start time.Time, limit time.Dur
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				t.Logf("%s: start to first 200 in %v (that request took %v)", filepath.Base(p.cmd.Path), time.Since(start).Round(time.Millisecond), time.Since(t0).Round(time.Millisecond))
+				t.Logf("%s %s: start to first 200 in %v (that request took %v)", filepath.Base(p.cmd.Args[0]), p.cmd.Args[1], time.Since(start).Round(time.Millisecond), time.Since(t0).Round(time.Millisecond))
 				return time.Since(start)
 			}
 		}

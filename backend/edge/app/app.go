@@ -159,6 +159,9 @@ func (w writer) authorized(c echo.Context) bool {
 func (w writer) put(c echo.Context) error {
 	if !w.authorized(c) {
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="redflag-edge"`)
+		if w.cfg.Token == "" {
+			return problem(c, http.StatusUnauthorized, "unauthorized", "this Worker accepts no writes: it has no EDGE_TOKEN secret (wrangler secret put EDGE_TOKEN)")
+		}
 		return problem(c, http.StatusUnauthorized, "unauthorized", "a valid edge token is required (Authorization: Bearer TOKEN)")
 	}
 	key := c.Param("*")

@@ -2,7 +2,12 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,5 +124,34 @@ func TestCached(t *testing.T) {
 	}
 	if got, _ := c.Get(ctx, "lists/a/index.json"); string(got) != "v2" {
 		t.Errorf("after a write: %q", got)
+	}
+}
+
+// TestWriteAuth: a Worker without EDGE_TOKEN accepts no write, whatever
+// the request says (the contract test covers the rest through workerd).
+func TestWriteAuth(t *testing.T) {
+	body := `{"keys":[]}`
+	sum := sha256.Sum256([]byte(body))
+	tests := []struct {
+		token, auth string
+		status      int
+		message     string
+	}{
+		{"", "Bearer ", 401, "no EDGE_TOKEN"},
+		{"", "Bearer x", 401, "no EDGE_TOKEN"},
+		{"s3cret", "Bearer s3cre", 401, "valid edge token"},
+		{"s3cret", "bearer s3cret", 401, "valid edge token"},
+		{"s3cret", "Bearer s3cret", 200, `"key":"keys.json"`},
+	}
+	for _, tt := range tests {
+		e := New(&countingBucket{objects: map[string][]byte{}}, Config{Token: tt.token})
+		req := httptest.NewRequest(http.MethodPut, ObjectsPrefix+"keys.json", strings.NewReader(body))
+		req.Header.Set("Authorization", tt.auth)
+		req.Header.Set(SHA256Header, hex.EncodeToString(sum[:]))
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, req)
+		if rec.Code != tt.status || !strings.Contains(rec.Body.String(), tt.message) {
+			t.Errorf("token %q, %q: %d %s; want %d %q", tt.token, tt.auth, rec.Code, rec.Body, tt.status, tt.message)
+		}
 	}
 }
