@@ -9,6 +9,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -34,11 +35,11 @@ func main() {
 	if err != nil {
 		// A misconfigured Worker says so on every request rather than
 		// failing to start with nothing in the response.
-		msg := fmt.Sprintf(`{"error":"misconfigured","message":%q}`, err.Error())
+		msg, _ := json.Marshal(map[string]string{"error": "misconfigured", "message": err.Error()})
 		serve(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusInternalServerError)
-			io.WriteString(w, msg)
+			w.Write(msg)
 		}))
 		return
 	}
