@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -104,6 +107,36 @@ func TestContract(t *testing.T) {
 	}
 
 	t.Run("writes", func(t *testing.T) { testWrites(t, e) })
+	t.Run("push errors", func(t *testing.T) { testPushErrors(t, o, e) })
+}
+
+// testPushErrors: the CLI says what is wrong with a push and exits non-zero.
+func testPushErrors(t *testing.T, o *origin, e *edge) {
+	wrong := filepath.Join(t.TempDir(), "wrong-token")
+	os.WriteFile(wrong, []byte("nope\n"), 0o600)
+	tests := []struct {
+		name   string
+		args   []string
+		status int
+		stderr string
+	}{
+		{"no edge URL", []string{"admin", "edge"}, 2, "--edge URL is required"},
+		{"no edge token", []string{"admin", "edge", "--edge", e.url}, 2, "no edge token"},
+		{"missing token file", []string{"admin", "edge", "--edge", e.url, "--edge-token-file", wrong + ".missing"}, 2, "--edge-token-file"},
+		{"wrong token", []string{"admin", "edge", "--edge", e.url, "--edge-token-file", wrong}, 1, "401 Unauthorized"},
+		{"not an edge", []string{"admin", "edge", "--edge", o.url, "--edge-token-file", e.tokenFile}, 1, "404 Not Found"},
+		{"pushed again", []string{"admin", "edge", "--edge", e.url, "--edge-token-file", e.tokenFile}, 0, ""},
+	}
+	for _, tt := range tests {
+		cmd := exec.Command(redflagBin, tt.args...)
+		cmd.Env = append(os.Environ(), "REDFLAG_SERVER="+o.url, "REDFLAG_TOKEN="+o.token, "REDFLAG_EDGE_TOKEN=", "REDFLAG_EDGE=")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		cmd.Run()
+		if st := cmd.ProcessState.ExitCode(); st != tt.status || !strings.Contains(stderr.String(), tt.stderr) {
+			t.Errorf("%s: exit %d, %q; want %d, %q", tt.name, st, stderr.String(), tt.status, tt.stderr)
+		}
+	}
 }
 
 // testWrites holds the Worker's write route to its refusals.
