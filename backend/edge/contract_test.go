@@ -23,7 +23,7 @@ import (
 // answers; then checks that the Worker refuses bad writes.
 func TestContract(t *testing.T) {
 	needTargets(t)
-	o, e := startOrigin(t), startEdge(t)
+	o, e := startOrigin(t), startEdge(t, 1<<20)
 
 	// Nothing pushed yet: the Worker is up but has nothing to serve.
 	if st, _, _ := do(t, "GET", e.url+"/readyz", nil); st != http.StatusServiceUnavailable {

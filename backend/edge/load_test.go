@@ -25,20 +25,35 @@ func TestLoad(t *testing.T) {
 	if secs <= 0 {
 		secs = 5
 	}
-	o, e := startOrigin(t), startEdge(t)
+	entries, _ := strconv.Atoi(os.Getenv("REDFLAG_EDGE_BENCH_ENTRIES"))
+	if entries <= 0 {
+		entries = 100_000
+	}
+	o, e := startOrigin(t), startEdge(t, 0)
 	o.publish(t, "load-one.example", e)
-	ix := index(t, o.url)
-	path := "/v1/lists/default/snapshot"
+	measure(t, o, e, secs, []string{"healthz", "200", "304"})
+	start := time.Now()
+	o.importAndPublish(t, entries, e)
+	t.Logf("imported, published and pushed %d entries in %v", entries, time.Since(start).Round(time.Millisecond))
+	measure(t, o, e, secs, []string{"200", "304"})
+	t.Logf("healthz reads no object; 304 needs the index, 200 the index and the snapshot (on the edge from the isolate cache after the first read)")
+	t.Logf("Worker cold start (wrangler dev start to first 200) %v", e.coldStart.Round(time.Millisecond))
+}
 
+// measure runs each kind of request at concurrency 1 and 8 against both
+// targets and logs throughput, p50, p99 and the ratios.
+func measure(t *testing.T, o *origin, e *edge, secs int, kinds []string) {
+	ix := index(t, o.url)
+	t.Logf("list default: %d entries, snapshot %d bytes", ix.Entries, ix.Snapshot.Size)
 	type result struct {
 		n             int
 		rps, p50, p99 float64 // per second, milliseconds
 	}
-	results := map[string]result{}
 	for _, conc := range []int{1, 8} {
-		for _, kind := range []string{"healthz", "200", "304"} {
+		for _, kind := range kinds {
+			results := map[string]result{}
 			for _, target := range []struct{ name, url string }{{"serve", o.url}, {"edge", e.url}} {
-				url, etag, want := target.url+path, "", kind
+				url, etag, want := target.url+"/v1/lists/default/snapshot", "", kind
 				switch kind {
 				case "304":
 					etag = ix.Snapshot.ETag
@@ -52,15 +67,13 @@ func TestLoad(t *testing.T) {
 				sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 				r := result{n: len(lat), rps: float64(len(lat)) / took.Seconds(),
 					p50: ms(lat[len(lat)/2]), p99: ms(lat[len(lat)*99/100])}
-				results[fmt.Sprint(target.name, kind, conc)] = r
+				results[target.name] = r
 				t.Logf("%-5s %-7s c=%d: %6d requests, %8.0f req/s, p50 %7.2f ms, p99 %7.2f ms", target.name, kind, conc, r.n, r.rps, r.p50, r.p99)
 			}
-			s, w := results[fmt.Sprint("serve", kind, conc)], results[fmt.Sprint("edge", kind, conc)]
+			s, w := results["serve"], results["edge"]
 			t.Logf("      %-7s c=%d: edge/serve throughput %.3f, p99 %.1f×", kind, conc, w.rps/s.rps, w.p99/s.p99)
 		}
 	}
-	t.Logf("healthz reads no object; 304 needs the index, 200 the index and the snapshot (on the edge from the isolate cache after the first read)")
-	t.Logf("snapshot %d bytes; Worker cold start (wrangler dev start to first 200) %v", ix.Snapshot.Size, e.coldStart.Round(time.Millisecond))
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

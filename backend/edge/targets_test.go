@@ -2,6 +2,7 @@ package edge
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -13,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/redflag/redflag/backend/edge/app"
 )
 
 // The contract tests run the redflag binary and the Worker built by make
@@ -135,8 +138,27 @@ func (o *origin) run(t *testing.T, args ...string) string {
 // pushing to the edge.
 func (o *origin) publish(t *testing.T, domain string, e *edge) string {
 	t.Helper()
-	out := o.run(t, "admin", "propose", "--reason", "contract test", "--add", domain, "--kind", "flagged",
-		"--authority", "Contract", "--date", "2026-11-20", "--reference", "https://contract.example/"+domain, "--json")
+	return o.approveAndPublish(t, e, o.run(t, "admin", "propose", "--reason", "contract test", "--add", domain, "--kind", "flagged",
+		"--authority", "Contract", "--date", "2026-11-20", "--reference", "https://contract.example/"+domain, "--json"))
+}
+
+// importAndPublish lists n made-up domains in one change and publishes it.
+func (o *origin) importAndPublish(t *testing.T, n int, e *edge) string {
+	t.Helper()
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "bench-%07d.example\n", i)
+	}
+	file := filepath.Join(t.TempDir(), "domains.txt")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return o.approveAndPublish(t, e, o.run(t, "admin", "import", "--reason", "load", "--kind", "flagged",
+		"--authority", "Load", "--date", "2026-11-20", "--reference", "https://load.example/", "--json", file))
+}
+
+func (o *origin) approveAndPublish(t *testing.T, e *edge, out string) string {
+	t.Helper()
 	var ch struct {
 		ID int64 `json:"id"`
 	}
@@ -156,9 +178,10 @@ type edge struct {
 	proc                  *proc
 }
 
-func startEdge(t *testing.T) *edge {
+// startEdge starts the Worker; maxObject > 0 sets its MAX_OBJECT_BYTES.
+func startEdge(t *testing.T, maxObject int) *edge {
 	t.Helper()
-	e := &edge{token: "contract-edge-token", maxObject: 1 << 20}
+	e := &edge{token: "contract-edge-token", maxObject: maxObject}
 	e.tokenFile = filepath.Join(t.TempDir(), "edge-token")
 	if err := os.WriteFile(e.tokenFile, []byte(e.token+"\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -172,7 +195,7 @@ func startEdge(t *testing.T) *edge {
 		filepath.Join(edgeDir, "node_modules", ".bin", "wrangler"), "dev",
 		"--ip", "127.0.0.1", "--port", port, "--inspector-port", inspector,
 		"--persist-to", t.TempDir(), "--show-interactive-dev-session=false", "--log-level", "warn",
-		"--var", "EDGE_TOKEN:"+e.token, "--var", fmt.Sprintf("MAX_OBJECT_BYTES:%d", e.maxObject))
+		"--var", "EDGE_TOKEN:"+e.token, "--var", fmt.Sprintf("MAX_OBJECT_BYTES:%d", cmp.Or(e.maxObject, app.DefaultMaxObjectBytes)))
 	e.coldStart = e.proc.waitFor(t, e.url+"/healthz", start, 2*time.Minute)
 	return e
 }

@@ -14,6 +14,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"syscall/js"
 
 	"github.com/syumai/workers"
 	"github.com/syumai/workers/cloudflare"
@@ -43,7 +44,7 @@ func main() {
 		}))
 		return
 	}
-	serve(joinHeaders(app.New(r2Bucket{bucket}, cfg)))
+	serve(adapt(app.New(r2Bucket{bucket}, cfg)))
 }
 
 // serve hands requests to h until the isolate goes away: worker.mjs
@@ -54,18 +55,48 @@ func serve(h http.Handler) {
 	select {}
 }
 
-// joinHeaders undoes the runtime adapter's split of every request header
-// value at each comma, which turns If-None-Match: "a", "b" into two
-// values of which handlers read only the first.
-func joinHeaders(h http.Handler) http.Handler {
+// adapt fits the runtime adapter to this handler. It joins request
+// header values again: the adapter splits each at every comma, turning
+// If-None-Match: "a", "b" into two values of which handlers read only the
+// first. And it hands the response body to JavaScript in one piece: the
+// adapter's stream crosses from Go to JavaScript in 16 KiB pulls, which
+// made a 1.3 MB snapshot take 30 ms; every body here is already in memory.
+func adapt(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for k, vs := range r.Header {
 			if len(vs) > 1 {
 				r.Header[k] = []string{strings.Join(vs, ",")}
 			}
 		}
-		h.ServeHTTP(w, r)
+		raw, ok := w.(rawBodyWriter)
+		if !ok {
+			h.ServeHTTP(w, r)
+			return
+		}
+		bw := &bufferedWriter{ResponseWriter: w}
+		h.ServeHTTP(bw, r)
+		if len(bw.body) > 0 {
+			ua := js.Global().Get("Uint8Array").New(len(bw.body))
+			js.CopyBytesToJS(ua, bw.body)
+			raw.WriteRawJSBody(ua)
+		}
 	})
+}
+
+// rawBodyWriter is the adapter's ResponseWriter that takes a JavaScript
+// body as is.
+type rawBodyWriter interface {
+	WriteRawJSBody(body js.Value)
+}
+
+type bufferedWriter struct {
+	http.ResponseWriter
+	body []byte
+}
+
+func (b *bufferedWriter) Write(p []byte) (int, error) {
+	b.body = append(b.body, p...) // a Writer may not keep p
+	return len(p), nil
 }
 
 // r2Bucket adapts an R2 binding to app.Bucket.
