@@ -161,7 +161,7 @@ EDGE_DEPS  := $(EDGE)/node_modules/.package-lock.json
 EDGE_WASM  := $(EDGE)/build/app.wasm
 EDGE_ENV   := REDFLAG_BIN=$(CURDIR)/$(BIN)/redflag REDFLAG_EDGE_DIR=$(CURDIR)/$(EDGE)
 
-.PHONY: edge test-edge bench-edge
+.PHONY: edge test-edge bench-edge clean-edge
 
 $(EDGE_DEPS): $(EDGE)/package.json $(EDGE)/package-lock.json
 	cd $(EDGE) && npm ci --no-audit --no-fund
@@ -182,8 +182,12 @@ test-edge: edge $(BIN)/redflag
 bench-edge: edge $(BIN)/redflag
 	$(EDGE_ENV) REDFLAG_EDGE_BENCH=1 $(GO) test -count=1 -v -run '^TestLoad$$' -timeout 20m ./$(EDGE)
 
+clean-edge:
+	rm -rf $(EDGE)/build $(EDGE)/.wrangler
+
 # The extension's browser tests also update from the Worker.
 test-extension: edge
 
 test: test-edge
 bench: bench-edge
+clean: clean-edge

@@ -3,6 +3,9 @@ package mirror
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -11,8 +14,11 @@ import (
 	"github.com/redflag/redflag/backend/edge/app"
 	"github.com/redflag/redflag/backend/publish"
 	"github.com/redflag/redflag/backend/server"
+	"github.com/redflag/redflag/backend/store"
 	"github.com/redflag/redflag/backend/workflow"
 )
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // bucket is an in-memory app.Bucket that records the order of writes.
 type bucket struct {
@@ -48,7 +54,7 @@ func (b *bucket) Put(_ context.Context, key string, v []byte) error {
 // write order and the result.
 func TestMirror(t *testing.T) {
 	ctx := context.Background()
-	s, err := server.New(ctx, server.Config{DataDir: t.TempDir(), ReviewOff: true})
+	s, err := server.New(ctx, server.Config{DataDir: t.TempDir(), ReviewOff: true, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,5 +120,55 @@ func TestMirror(t *testing.T) {
 	// Pushing again changes nothing.
 	if err := e.Push(ctx, set, nil); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestFetchDuringPublication: a publication between reading the catalog
+// and reading the list's objects is noticed, and the read starts again.
+func TestFetchDuringPublication(t *testing.T) {
+	ctx := context.Background()
+	s, err := server.New(ctx, server.Config{DataDir: t.TempDir(), ReviewOff: true, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	a := workflow.Actor{Name: "alice", Role: "admin"}
+	catalogs := 0
+	var published uint64
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/lists" {
+			catalogs++
+		}
+		s.Echo.ServeHTTP(w, r)
+		if r.URL.Path == "/v1/lists" && catalogs == 1 {
+			// The next version is published right after the first read
+			// of the catalog.
+			ch, _, err := s.Workflow.Propose(ctx, a, "default", workflow.Proposal{Reason: "test", Add: []workflow.EntryInput{{
+				Pattern: "during.example", Kind: "flagged", Authority: "T", Date: "2026-11-20", Reference: "https://t.example/"}}}, "")
+			if err == nil {
+				_, err = s.Workflow.Review(ctx, a, ch.ID, true, "ok")
+			}
+			if err == nil {
+				var v store.Version
+				v, err = s.Workflow.Publish(ctx, a, "default", false)
+				published = v.Version
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		}
+	}))
+	defer origin.Close()
+	set, err := Fetch(ctx, origin.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if catalogs != 2 || len(set.Indexes) != 1 || set.Indexes[0].Version != published {
+		t.Fatalf("read the catalog %d times, got %+v; want 2 reads and version %d", catalogs, set.Indexes, published)
+	}
+	for _, o := range set.Objects {
+		if strings.HasSuffix(o.Key, ".snap") && o.Key != publish.SnapshotKey("default", published) {
+			t.Errorf("snapshot %s of another version in the set", o.Key)
+		}
 	}
 }
