@@ -144,6 +144,11 @@ func testWrites(t *testing.T, e *edge) {
 	good := []byte(`{"keys":[]}`)
 	missingSnap, _ := json.Marshal(publish.Index{Name: "other", Version: 5,
 		Snapshot: publish.BlobOf(publish.SnapshotKey("other", 5), []byte("x")), Deltas: []publish.DeltaRef{}})
+	indexOf := func(v uint64, snap string) []byte {
+		b, _ := json.Marshal(publish.Index{Name: "other", Version: v,
+			Snapshot: publish.BlobOf(publish.SnapshotKey("other", v), []byte(snap)), Deltas: []publish.DeltaRef{}})
+		return b
+	}
 	big := bytes.Repeat([]byte("x"), e.maxObject+1)
 	bearer := "Bearer " + e.token
 	tests := []struct {
@@ -168,6 +173,12 @@ func testWrites(t *testing.T, e *edge) {
 		{"an object", "lists/other/snapshots/5.snap", bearer, []byte("x"), "", 200, ""},
 		{"the same again", "lists/other/snapshots/5.snap", bearer, []byte("x"), "", 200, ""},
 		{"index after its snapshot", "lists/other/index.json", bearer, missingSnap, "", 200, ""},
+		{"next snapshot", "lists/other/snapshots/6.snap", bearer, []byte("y"), "", 200, ""},
+		{"next index", "lists/other/index.json", bearer, indexOf(6, "y"), "", 200, ""},
+		{"the one after", "lists/other/snapshots/7.snap", bearer, []byte("z"), "", 200, ""},
+		{"its index retires the first snapshot", "lists/other/index.json", bearer, indexOf(7, "z"), "", 200, ""},
+		{"so the first index cannot come back", "lists/other/index.json", bearer, missingSnap, "", 409, "missing_objects"},
+		{"the Worker's own record", "lists/other/retired.json", bearer, []byte(`{"objects":[]}`), "", 404, "not_found"},
 	}
 	for _, tt := range tests {
 		h := http.Header{}
@@ -189,7 +200,7 @@ func testWrites(t *testing.T, e *edge) {
 		t.Errorf("PUT on a public route: %d, want 405", st)
 	}
 	// What was written is served.
-	if st, _, body := do(t, "GET", e.url+"/v1/lists/other/snapshot", nil); st != 200 || string(body) != "x" {
+	if st, _, body := do(t, "GET", e.url+"/v1/lists/other/snapshot", nil); st != 200 || string(body) != "z" {
 		t.Errorf("written list: %d %q", st, body)
 	}
 }

@@ -35,6 +35,8 @@ type Bucket interface {
 	// Has reports whether an object exists, without reading it.
 	Has(ctx context.Context, key string) (bool, error)
 	Put(ctx context.Context, key string, b []byte) error
+	// Delete removes an object; a missing one is no error.
+	Delete(ctx context.Context, key string) error
 }
 
 // ObjectsPrefix is the route under which the origin writes objects.
@@ -185,10 +187,14 @@ func (w writer) put(c echo.Context) error {
 		return problem(c, http.StatusBadRequest, "bad_request", "%s %q does not match the body's SHA-256 (%d bytes received)", SHA256Header, want, len(body))
 	}
 	ctx := req.Context()
+	var prevIndex []byte
 	switch {
 	case m[2] != "": // lists/NAME/index.json
 		if err := w.checkIndex(ctx, m[1], body); err != nil {
 			return w.refuse(c, err)
+		}
+		if prevIndex, err = w.b.Get(ctx, key); err != nil && !errors.Is(err, publish.ErrNotFound) {
+			return problem(c, http.StatusBadGateway, "storage", "reading %s: %v", key, err)
 		}
 	case key == publish.ListsKey:
 		if err := w.checkLists(ctx, body); err != nil {
@@ -202,6 +208,12 @@ func (w writer) put(c echo.Context) error {
 	}
 	if err := w.b.Put(ctx, key, body); err != nil {
 		return problem(c, http.StatusBadGateway, "storage", "writing %s: %v", key, err)
+	}
+	if m[2] != "" && !bytes.Equal(prevIndex, body) {
+		if err := w.retire(ctx, m[1], prevIndex, body); err != nil {
+			// The index is written; old objects wait for the next one.
+			c.Response().Header().Set("Warning", `199 - "old objects not deleted"`)
+		}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"key": key, "size": len(body), "sha256": hex.EncodeToString(sum[:])})
 }

@@ -1,10 +1,13 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -87,6 +90,11 @@ func (b *countingBucket) Put(_ context.Context, key string, v []byte) error {
 	return nil
 }
 
+func (b *countingBucket) Delete(_ context.Context, key string) error {
+	delete(b.objects, key)
+	return nil
+}
+
 func TestCached(t *testing.T) {
 	ctx := context.Background()
 	under := &countingBucket{objects: map[string][]byte{
@@ -152,6 +160,63 @@ func TestWriteAuth(t *testing.T) {
 		e.ServeHTTP(rec, req)
 		if rec.Code != tt.status || !strings.Contains(rec.Body.String(), tt.message) {
 			t.Errorf("token %q, %q: %d %s; want %d %q", tt.token, tt.auth, rec.Code, rec.Body, tt.status, tt.message)
+		}
+	}
+}
+
+// TestRetire: an index write deletes the objects that the index two
+// writes back pointed at and no later one does.
+func TestRetire(t *testing.T) {
+	b := &countingBucket{objects: map[string][]byte{}}
+	e := New(b, Config{Token: "s"})
+	put := func(key string, body []byte) {
+		t.Helper()
+		sum := sha256.Sum256(body)
+		req := httptest.NewRequest(http.MethodPut, ObjectsPrefix+key, bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer s")
+		req.Header.Set(SHA256Header, hex.EncodeToString(sum[:]))
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			t.Fatalf("PUT %s: %d %s", key, rec.Code, rec.Body)
+		}
+	}
+	publishVersion := func(v uint64) {
+		t.Helper()
+		snap := []byte(fmt.Sprint("snapshot ", v))
+		ix := publish.Index{Name: "a", Version: v, Snapshot: publish.BlobOf(publish.SnapshotKey("a", v), snap), Deltas: []publish.DeltaRef{}}
+		put(ix.Snapshot.Object, snap)
+		if v > 1 {
+			d := []byte(fmt.Sprint("delta ", v))
+			ix.Deltas = append(ix.Deltas, publish.DeltaRef{From: v - 1, Blob: publish.BlobOf(publish.DeltaKey("a", v-1, v), d)})
+			put(ix.Deltas[0].Object, d)
+		}
+		raw, _ := json.Marshal(ix)
+		put(publish.IndexKey("a"), raw)
+		put(publish.IndexKey("a"), raw) // pushed again: nothing more retired
+	}
+	tests := []struct {
+		version       uint64
+		kept, deleted []string
+	}{
+		{1, []string{"lists/a/snapshots/1.snap"}, nil},
+		{2, []string{"lists/a/snapshots/1.snap", "lists/a/snapshots/2.snap", "lists/a/deltas/1-2.delta"}, nil},
+		{3, []string{"lists/a/snapshots/2.snap", "lists/a/deltas/1-2.delta", "lists/a/snapshots/3.snap", "lists/a/deltas/2-3.delta"},
+			[]string{"lists/a/snapshots/1.snap"}},
+		{4, []string{"lists/a/snapshots/3.snap", "lists/a/deltas/2-3.delta", "lists/a/snapshots/4.snap", "lists/a/deltas/3-4.delta"},
+			[]string{"lists/a/snapshots/2.snap", "lists/a/deltas/1-2.delta"}},
+	}
+	for _, tt := range tests {
+		publishVersion(tt.version)
+		for _, k := range tt.kept {
+			if _, ok := b.objects[k]; !ok {
+				t.Errorf("after version %d: %s was deleted", tt.version, k)
+			}
+		}
+		for _, k := range tt.deleted {
+			if _, ok := b.objects[k]; ok {
+				t.Errorf("after version %d: %s is still there", tt.version, k)
+			}
 		}
 	}
 }

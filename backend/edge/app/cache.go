@@ -85,3 +85,17 @@ func (c *cache) Put(ctx context.Context, key string, b []byte) error {
 	c.keep(key, b)
 	return nil
 }
+
+func (c *cache) Delete(ctx context.Context, key string) error {
+	if err := c.b.Delete(ctx, key); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.docs, key)
+	if b, ok := c.blobs[key]; ok {
+		delete(c.blobs, key)
+		c.size -= int64(len(b))
+	}
+	return nil
+}

@@ -126,6 +126,10 @@ func (r r2Bucket) Has(_ context.Context, key string) (bool, error) {
 	return o != nil, nil
 }
 
+func (r r2Bucket) Delete(_ context.Context, key string) error {
+	return r.b.Delete(key)
+}
+
 func (r r2Bucket) Put(_ context.Context, key string, b []byte) error {
 	_, err := r.b.Put(key, io.NopCloser(bytes.NewReader(b)), nil)
 	return err
