@@ -154,3 +154,43 @@ extension-howto: extension
 
 run: extension-howto
 test: test-extension
+
+## Edge (backend/edge): the public API on Cloudflare Workers with R2, run
+## here in workerd by wrangler dev (README "Edge"). make test runs one
+## contract table against redflag serve and the Worker.
+
+EDGE       := backend/edge
+EDGE_DEPS  := $(EDGE)/node_modules/.package-lock.json
+EDGE_WASM  := $(EDGE)/build/app.wasm
+EDGE_ENV   := REDFLAG_BIN=$(CURDIR)/$(BIN)/redflag REDFLAG_EDGE_DIR=$(CURDIR)/$(EDGE)
+
+.PHONY: edge test-edge bench-edge clean-edge
+
+$(EDGE_DEPS): $(EDGE)/package.json $(EDGE)/package-lock.json
+	cd $(EDGE) && npm ci --no-audit --no-fund
+	printf 'module ignored\n' > $(EDGE)/node_modules/go.mod
+
+$(EDGE_WASM): $(GO_SOURCES)
+	$(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o $(EDGE)/build
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./$(EDGE)/worker
+	@echo "edge Worker module: $$(wc -c < $@) bytes, $$(gzip -9 -c $@ | wc -c) gzipped (Workers limit: 3 MB free, 10 MB paid, compressed)"
+
+edge: $(EDGE_WASM) $(EDGE_DEPS)
+
+test-edge: edge $(BIN)/redflag
+	$(EDGE_ENV) $(GO) test -count=1 -v -run '^TestContract$$' ./$(EDGE)
+
+# Snapshot GETs (200 and 304) against the Worker and redflag serve in the
+# same run: throughput, p50 and p99 (backend/edge/load_test.go).
+bench-edge: edge $(BIN)/redflag
+	$(EDGE_ENV) REDFLAG_EDGE_BENCH=1 $(GO) test -count=1 -v -run '^TestLoad$$' -timeout 20m ./$(EDGE)
+
+clean-edge:
+	rm -rf $(EDGE)/build $(EDGE)/.wrangler
+
+# The extension's browser tests also update from the Worker.
+test-extension: edge
+
+test: test-edge
+bench: bench-edge
+clean: clean-edge

@@ -53,6 +53,7 @@ type adminEnv struct {
 	actor, action, since, until, q string
 	state                          string
 	limit                          int
+	edge                           edgeEnv
 }
 
 var adminCmds = map[string]adminCmd{
@@ -62,7 +63,8 @@ var adminCmds = map[string]adminCmd{
 	"show":     {"show a change and its first items", "ID", runShow, nil},
 	"approve":  {"approve a pending change (not your own, unless review is off)", "ID", runReview(true), nil},
 	"reject":   {"reject a pending change with --comment", "ID", runReview(false), nil},
-	"publish":  {"publish the list's approved changes as a new signed version", "", runPublish, nil},
+	"publish":  {"publish the list's approved changes as a new signed version (and push it to --edge)", "", runPublish, edgeFlags},
+	"edge":     {"push the published objects to the edge Worker (--edge URL)", "", runEdge, edgeFlags},
 	"rollback": {"propose restoring an earlier version's content (--to VERSION)", "", runRollback, nil},
 	"history":  {"list published versions with sizes and delta sizes", "", runHistory, nil},
 	"audit":    {"show the audit log (filters: --actor --action --since --until)", "", runAudit, nil},
@@ -387,7 +389,11 @@ func runPublish(a *adminEnv) int {
 	if err != nil {
 		return a.failed(err)
 	}
-	return a.result(v, "published %s version %d (%d entries, %d bytes, %d deltas) in %v", v.List, v.Version, v.Entries, v.Size, len(v.Deltas), time.Since(start).Round(time.Millisecond))
+	a.result(v, "published %s version %d (%d entries, %d bytes, %d deltas) in %v", v.List, v.Version, v.Entries, v.Size, len(v.Deltas), time.Since(start).Round(time.Millisecond))
+	if a.edge.url != "" {
+		return a.pushEdge()
+	}
+	return exitOK
 }
 
 func runRollback(a *adminEnv) int {

@@ -13,6 +13,7 @@ import { startNetwork } from './harness/network.mjs';
 import { launch } from './harness/browser.mjs';
 import { startPublisher, REDFLAG } from './harness/publisher.mjs';
 import { startListServer } from './harness/listserver.mjs';
+import { startEdge } from './harness/edge.mjs';
 import { controlPage, gotoWarning, waitForWarning } from './harness/extension.mjs';
 
 const SHOTS = new URL('../screenshots/', import.meta.url);
@@ -370,6 +371,31 @@ test('the update alarm picks up the next publication by itself', async () => {
   const minutes = (s.update.nextAt - Date.now()) / 60000;
   assert.ok(minutes > 40 && minutes < 50, `next try in ${minutes.toFixed(1)} minutes, want 45 ± 10%`);
   await gotoWarning(await b.context.newPage(), visit('http://alarmflagged.com/'));
+});
+
+test('the extension updates from the edge Worker the publisher pushed to', async () => {
+  const edge = await startEdge();
+  try {
+    net.forward(edge.addr);
+    const next = await publisher.publish(['edgeflagged.com'], { date: '2026-11-23', reference: 'https://security.acme.example/advisories/45' });
+    await publisher.admin('edge', '--edge', edge.url, '--edge-token-file', edge.tokenFile);
+    const since = Date.now();
+    await ctl.setSettings({ updateUrl: edge.url, checkIntervalMinutes: 45 });
+    const deadline = Date.now() + 60000;
+    let s;
+    while (!((s = await ctl.status()).list.version === next && s.update.lastSuccess >= since)) {
+      assert.ok(Date.now() < deadline, `no update from the edge: ${JSON.stringify(s.update)}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(s.update.lastResult, 'updated');
+    assert.equal(s.update.via, 'delta', 'the edge served the delta the publisher made');
+    assert.equal(s.update.lastError, '');
+    assert.ok(net.log.some((e) => e.host === edge.addr && e.path.startsWith('/v1/lists/default/delta?from=')), 'the update came from the edge');
+    await gotoWarning(await b.context.newPage(), visit('http://edgeflagged.com/'));
+  } finally {
+    await ctl.setSettings({ updateUrl: publisher.url });
+    await edge.close();
+  }
 });
 
 test('a list signed by a key the policy adds is refused without it and accepted with it', async () => {
