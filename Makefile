@@ -151,3 +151,27 @@ extension-howto: extension
 
 run: extension-howto
 test: test-extension
+
+## Admin console (backend/console): served by redflag serve at /admin;
+## its browser test drives Debian's chromium with playwright-core against
+## a real redflag serve, and writes the README's screenshots.
+
+CONSOLE      := backend/console
+CONSOLE_DEPS := $(CONSOLE)/node_modules/.package-lock.json
+
+.PHONY: test-console bench-console
+
+# As for the extension: a go.mod keeps Go files in npm packages out of ./...
+$(CONSOLE_DEPS): $(CONSOLE)/package.json $(CONSOLE)/package-lock.json
+	cd $(CONSOLE) && npm ci --no-audit --no-fund
+	printf 'module ignored\n' > $(CONSOLE)/node_modules/go.mod
+
+test-console: $(BIN)/redflag $(CONSOLE_DEPS)
+	cd $(CONSOLE) && REDFLAG_BIN=$(CURDIR)/$(BIN)/redflag node --test --test-concurrency=1 --test-timeout=180000 test/*.test.mjs
+
+# Entries page and search through the admin API on a 1,000,000-entry list.
+bench-console: embedded
+	$(GO) test -run '^$$' -bench Entries1M -benchtime 20x -timeout 30m ./$(CONSOLE)
+
+test: test-console
+bench: bench-console
