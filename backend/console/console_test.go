@@ -43,6 +43,7 @@ func TestServed(t *testing.T) {
 		{"/admin", "text/html", 200},
 		{"/admin/console.js", "javascript", 200},
 		{"/admin/console.css", "text/css", 200},
+		{"/admin/favicon.svg", "image/svg+xml", 200},
 		{"/admin/", "", 301},
 		{"/admin/index.html", "", 301},
 		{"/admin/nope.js", "application/json", 404},

@@ -231,39 +231,125 @@ const validateSoon = debounce(() => validateEntry().catch(error), 250);
 
 // ---- import ----
 
-let importChecked = null; // the file and parameters last checked
+// A file larger than one part goes up in parts (line-based formats only,
+// split at line boundaries; a CSV part repeats the header): the API takes
+// at most 100,000 entries per request.
+const PART_BYTES = 2 << 20;
+const PART_LINES = 50000;
 
-function importParams(dryRun) {
-  return q({
+let importChecked = null; // what the last check saw, to propose exactly that
+
+function importParams(extra = {}) {
+  return {
     format: $('imp-format').value, kind: $('imp-kind').value, authority: $('imp-authority').value.trim(), date: $('imp-date').value.trim(),
-    reference: $('imp-reference').value.trim(), note: $('imp-note').value.trim(), reason: $('imp-reason').value.trim(), dry_run: dryRun ? 'true' : '',
-  });
+    reference: $('imp-reference').value.trim(), note: $('imp-note').value.trim(), reason: $('imp-reason').value.trim(), ...extra,
+  };
 }
 
-async function runImport(dryRun) {
-  const file = $('imp-file').files[0];
-  if (!file) throw new Error('choose a file first');
+// splitFile returns the parts to upload: [{blob, firstLine, header}], where
+// a rejected line n of the part is line firstLine + n - (header ? 1 : 0) of
+// the file.
+async function splitFile(file) {
+  if (file.size <= PART_BYTES) return [{ blob: file, firstLine: 0, header: false }];
+  const text = await file.text();
+  if (/^\s*[{[]/.test(text)) return [{ blob: file, firstLine: 0, header: false }]; // STIX: one JSON document
+  const lines = text.split('\n');
+  const isCSV = $('imp-format').value === 'csv' || ($('imp-format').value === '' && /,/.test(lines.find((l) => l.trim() && !l.trim().startsWith('#')) || ''));
+  const headerAt = isCSV ? lines.findIndex((l) => l.trim() && !l.trim().startsWith('#')) : -1;
+  const parts = [];
+  let start = 0;
+  while (start < lines.length) {
+    let end = start;
+    let size = 0;
+    while (end < lines.length && end - start < PART_LINES && size < PART_BYTES) size += lines[end++].length + 1;
+    const withHeader = headerAt >= 0 && start > headerAt;
+    const body = lines.slice(start, end).join('\n');
+    parts.push({ blob: new Blob([withHeader ? `${lines[headerAt]}\n${body}` : body]), firstLine: start, header: withHeader });
+    start = end;
+  }
+  return parts;
+}
+
+// sendParts uploads every part to the path pathOf(i) returns, reporting
+// progress over the whole file, and returns each part's answer.
+async function sendParts(parts, pathOf, verb) {
   const bar = $('imp-progress');
+  const text = $('imp-progress-text');
   bar.hidden = false;
   bar.value = 0;
-  const text = $('imp-progress-text');
-  const ans = await upload(`/lists/${enc(state.list)}/import${importParams(dryRun)}`, file, (done, total, finished) => {
-    bar.value = total ? Math.round((done / total) * 100) : 100;
-    text.textContent = finished ? `uploaded ${bytes(total)}; the server is reading it…` : `uploading ${bytes(done)} of ${bytes(total)}`;
+  const total = parts.reduce((n, p) => n + p.blob.size, 0);
+  let before = 0;
+  const answers = [];
+  for (let i = 0; i < parts.length; i++) {
+    const path = pathOf(i, answers);
+    if (path === null) { answers.push(null); before += parts[i].blob.size; continue; }
+    const of = parts.length > 1 ? ` (part ${i + 1} of ${parts.length})` : '';
+    answers.push(await upload(path, parts[i].blob, (done, _t, finished) => {
+      bar.value = Math.round(((before + done) / total) * 100);
+      text.textContent = finished ? `${verb}: the server is reading ${bytes(before + done)} of ${bytes(total)}${of}…` : `${verb}: uploading ${bytes(before + done)} of ${bytes(total)}${of}`;
+    }));
+    before += parts[i].blob.size;
+  }
+  bar.value = 100;
+  text.textContent = `${verb}: ${bytes(total)} read${parts.length > 1 ? ` in ${parts.length} parts` : ''}.`;
+  return answers;
+}
+
+async function checkImport() {
+  const file = $('imp-file').files[0];
+  if (!file) throw new Error('choose a file first');
+  const parts = await splitFile(file);
+  const params = importParams();
+  // The first part's answer fixes the format for the others.
+  const answers = await sendParts(parts, (i, done) => {
+    if (i > 0 && !params.format) params.format = done[0].format;
+    return `/lists/${enc(state.list)}/import${q({ ...params, dry_run: 'true' })}`;
+  }, 'checking');
+  const sum = { format: answers[0].format, accepted: 0, rejected: [], entries: [], perPart: [] };
+  answers.forEach((a, i) => {
+    const p = parts[i];
+    sum.accepted += a.accepted;
+    sum.perPart.push(a.accepted);
+    for (const r of a.rejected) sum.rejected.push({ ...r, line: p.firstLine + r.line - (p.header ? 1 : 0) });
+    if (sum.entries.length < 200) sum.entries.push(...a.entries.slice(0, 200 - sum.entries.length));
   });
-  text.textContent = `read ${bytes(file.size)}`;
-  return ans;
+  if (!params.format) params.format = sum.format;
+  importChecked = { file, parts, params, perPart: sum.perPart, form: JSON.stringify(importParams()) };
+  return sum;
 }
 
 function showImport(ans) {
   $('imp-result').hidden = false;
-  $('imp-summary').textContent = `${ans.format} file: ${ans.accepted.toLocaleString('en')} entries accepted, ${ans.rejected.length.toLocaleString('en')} lines rejected.${ans.accepted > 100000 ? ' More than 100,000 entries: use redflag admin import for this file.' : ''}`;
+  $('imp-summary').textContent = `${ans.format} file: ${ans.accepted.toLocaleString('en')} entries accepted, ${ans.rejected.length.toLocaleString('en')} lines rejected.`;
   $('imp-rejected').tBodies[0].replaceChildren(...ans.rejected.slice(0, 1000).map((r) => h('tr', { class: 'rejected' }, h('td', {}, r.line), h('td', {}, h('code', {}, r.input)), h('td', {}, r.reason))));
-  const shown = ans.entries.slice(0, 200);
+  const shown = ans.entries;
   $('imp-accepted-note').textContent = ans.accepted > shown.length ? `(first ${shown.length} of ${ans.accepted.toLocaleString('en')})` : '';
-  $('imp-accepted').tBodies[0].replaceChildren(...shown.map((e) => h('tr', {}, h('td', {}, h('code', {}, e.pattern)), h('td', {}, e.kind), h('td', {}, e.authority), h('td', { class: 'date' }, e.date), h('td', {}, link(e.reference)))));
-  $('imp-propose').disabled = ans.accepted === 0 || ans.accepted > 100000;
+  $('imp-accepted').tBodies[0].replaceChildren(...shown.map((e) => h('tr', {}, h('td', {}, h('code', {}, e.pattern)), h('td', {}, e.kind), h('td', {}, e.authority), h('td', {}, e.date), h('td', {}, link(e.reference)))));
+  $('imp-propose').disabled = ans.accepted === 0;
   $('imp-propose').textContent = `Propose ${ans.accepted.toLocaleString('en')} accepted entries`;
+}
+
+// proposeImport sends what was checked: one import, or a draft filled
+// part by part and then submitted.
+async function proposeImport() {
+  const c = importChecked;
+  if (!c || c.file !== $('imp-file').files[0] || c.form !== JSON.stringify(importParams())) {
+    throw new Error('The file or its settings changed since the check: check it again first.');
+  }
+  const list = enc(state.list);
+  if (c.parts.length === 1) {
+    const [ans] = await sendParts(c.parts, () => `/lists/${list}/import${q(c.params)}`, 'proposing');
+    return { change: ans.change, accepted: ans.accepted, rejected: ans.rejected.length };
+  }
+  let draft = null;
+  const answers = await sendParts(c.parts, (i, done) => {
+    if (!c.perPart[i]) return null; // nothing accepted in this part
+    draft ||= done.find((a) => a)?.change;
+    return draft ? `/changes/${draft.id}/import${q({ ...c.params, reason: '' })}` : `/lists/${list}/import${q({ ...c.params, draft: 'true' })}`;
+  }, 'proposing');
+  const first = answers.find((a) => a);
+  const change = await api('POST', `/changes/${first.change.id}/submit`);
+  return { change, accepted: change.adds, rejected: answers.reduce((n, a) => n + (a ? a.rejected.length : 0), 0) };
 }
 
 // ---- review ----
@@ -422,19 +508,15 @@ function init() {
 
   on('import-form', 'submit', async () => {
     $('imp-result').hidden = true;
-    const ans = await runImport(true);
-    importChecked = { file: $('imp-file').files[0], params: importParams(false) };
+    const ans = await checkImport();
     showImport(ans);
     status(`Checked: ${ans.accepted} accepted, ${ans.rejected.length} rejected. Nothing proposed yet.`);
-    $('imp-summary').focus?.();
   });
   on('imp-propose', 'click', async () => {
-    if (!importChecked || importChecked.file !== $('imp-file').files[0] || importChecked.params !== importParams(false)) {
-      throw new Error('The file or its settings changed since the check: check it again first.');
-    }
-    const ans = await runImport(false);
+    const r = await proposeImport();
     $('imp-propose').disabled = true;
-    status(`Proposed change #${ans.change.id} with ${ans.accepted} entries (${ans.rejected.length} rejected lines left out); it waits for review.`);
+    importChecked = null;
+    status(`Proposed change #${r.change.id} with ${r.accepted} entries (${r.rejected} rejected lines left out); it waits for review.`);
     await updatePending();
   });
 
