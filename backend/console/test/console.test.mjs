@@ -318,3 +318,38 @@ test('a large file is checked and proposed in parts, with progress and file line
   await a.close();
   await b.close();
 });
+
+test('rollback: an earlier version\'s content, reviewed, published as a new version', { timeout: 60000 }, async () => {
+  const versions = (await api(tokens.bob, '/lists/default/history')).body.versions;
+  assert.equal(versions.length, 2);
+  const seed = versions[versions.length - 1];
+  const a = await open();
+  await signIn(a.page, tokens.alice);
+  await a.page.getByRole('button', { name: 'Publish & history' }).click();
+  await a.page.getByRole('button', { name: `Roll back to ${seed.version}` }).click();
+  await a.page.getByLabel('Reason', { exact: true }).fill('restore the court-ordered list');
+  await a.page.getByRole('button', { name: 'Propose rollback' }).click();
+  await a.page.getByText(/Proposed rollback as change #\d+/).waitFor();
+  const id = Number((await statusText(a.page)).match(/#(\d+)/)[1]);
+
+  const b = await open();
+  await signIn(b.page, tokens.bob);
+  await b.page.getByRole('button', { name: /Review queue/ }).click();
+  const li = b.page.locator(`#change-${id}`);
+  await li.getByText(`rollback to version ${seed.version}`).waitFor();
+  await li.getByRole('button', { name: `Approve #${id}` }).click();
+  await b.page.getByText(`Change #${id} approved.`).waitFor();
+
+  await a.page.getByRole('button', { name: 'Publish & history' }).click();
+  await a.page.getByRole('button', { name: 'Publish next version' }).click();
+  await a.page.getByText(`: ${seed.entries} entries`).waitFor();
+  assert.equal(await a.page.locator('#history-table tbody tr').count(), 3);
+  const snapFile = join(data, 'rolled-back.snap');
+  writeFileSync(snapFile, Buffer.from(await (await fetch(`${url}/v1/lists/default/snapshot`)).arrayBuffer()));
+  const check = (u) => run(REDFLAG, ['check', '--snapshot', snapFile, '--pub', join(data, 'signing.pub'), u]).then(() => 0, (e) => e.code);
+  assert.equal(await check('https://silverstarchina.com/'), 1);
+  assert.equal(await check('https://fake-recruiter.example/'), 0);
+  for (const p of [a, b]) assert.deepEqual(p.problems, []);
+  await a.close();
+  await b.close();
+});
