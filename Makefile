@@ -161,6 +161,9 @@ CONSOLE_DEPS := $(CONSOLE)/node_modules/.package-lock.json
 
 .PHONY: test-console bench-console
 
+# The binary embeds the console's files.
+$(BIN)/redflag: $(wildcard $(CONSOLE)/assets/*)
+
 # As for the extension: a go.mod keeps Go files in npm packages out of ./...
 $(CONSOLE_DEPS): $(CONSOLE)/package.json $(CONSOLE)/package-lock.json
 	cd $(CONSOLE) && npm ci --no-audit --no-fund

@@ -94,8 +94,10 @@ test('admin console: propose, import, review, publish, audit', { timeout: 120000
   const entries0 = (await api(tokens.bob, '/lists/default/entries?limit=1')).body.total;
 
   // A wrong token shows an error, stores nothing and changes nothing.
+  // Signed in from the keyboard alone: the token field has the focus.
   const w = await open();
-  await signIn(w.page, 'rf_not-a-real-token');
+  await w.page.keyboard.type('rf_not-a-real-token');
+  await w.page.keyboard.press('Enter');
   await w.page.locator('#error').getByText('Sign-in failed').waitFor();
   assert.equal(await w.page.locator('#tabs').isHidden(), true);
   assert.equal(await w.page.evaluate(() => sessionStorage.length + document.cookie.length), 0);
