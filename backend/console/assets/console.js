@@ -111,14 +111,15 @@ const isAdmin = () => state.me?.role === 'admin';
 
 async function signIn(token) {
   sessionStorage.setItem(TOKEN_KEY, token);
+  let lists;
   try {
-    state.me = await api('GET', '/whoami');
+    // One round trip: both need only the token.
+    [state.me, { lists }] = await Promise.all([api('GET', '/whoami'), api('GET', '/lists')]);
   } catch (err) {
     sessionStorage.removeItem(TOKEN_KEY);
     state.me = null;
     throw err;
   }
-  const { lists } = await api('GET', '/lists');
   const sel = $('list');
   sel.replaceChildren(...lists.map((l) => h('option', { value: l.name }, l.name)));
   if (!lists.some((l) => l.name === state.list) && lists.length) state.list = lists[0].name;

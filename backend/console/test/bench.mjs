@@ -19,16 +19,23 @@ for (let i = 0; i < Number(rounds); i++) {
   const page = await ctx.newPage();
   await page.goto(`${url}/admin`);
   await page.getByLabel('API token').fill(token);
-  let t = performance.now();
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('#entries-table tbody tr').nth(49).waitFor();
-  open.push(performance.now() - t);
+  // Timed inside the page, from the click to the next frame after the
+  // answer is on screen, so the driver's own round trips do not count.
+  const until = (button, done) => page.evaluate(([button, done]) => new Promise((resolve) => {
+    const t0 = performance.now();
+    const ok = done === 'rows'
+      ? () => document.querySelectorAll('#entries-table tbody tr').length >= 50
+      : () => /^1 matching of /.test(document.getElementById('entries-summary').textContent);
+    const obs = new MutationObserver(() => {
+      if (ok()) { obs.disconnect(); requestAnimationFrame(() => resolve(performance.now() - t0)); }
+    });
+    obs.observe(document.body, { childList: true, subtree: true, characterData: true });
+    document.querySelector(button).click();
+  }), [button, done]);
+  open.push(await until('#signin-form button[type=submit]', 'rows'));
   openServer.push(await serverMS(page));
-  t = performance.now();
-  await page.getByLabel('Search patterns').fill(domain);
-  await page.getByRole('button', { name: 'Search' }).click(); // no wait for the typing debounce
-  await page.getByText(/^1 matching of /).waitFor();
-  search.push(performance.now() - t);
+  await page.locator('#q').evaluate((el, d) => { el.value = d; }, domain); // no input event: no debounced search
+  search.push(await until('#search-form button[type=submit]', 'one'));
   searchServer.push(await serverMS(page));
   await ctx.close();
 }
