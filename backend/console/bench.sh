@@ -2,7 +2,7 @@
 # The admin console on a 1,000,000-entry list, in Chromium: a real
 # redflag serve, the list uploaded, approved and published through the
 # admin API (backend/bench/loadlist, which also prints the API's own
-# page and search times), then test/bench.mjs signs in and searches.
+# page and search times), then bench.mjs signs in and searches.
 # Usage: backend/console/bench.sh [ENTRIES]   (from the repository root,
 # after make bin/redflag and the console's npm ci)
 set -euo pipefail
@@ -21,4 +21,4 @@ echo "== loadlist: $N entries through the admin API"
 domain=$(curl -sf -H "Authorization: Bearer $admin" "http://127.0.0.1:$port/v1/admin/lists/default/entries?after=m&limit=1" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["entries"][0]["pattern"])')
 echo "== the console in Chromium, searching for $domain"
-(cd backend/console && node test/bench.mjs "http://127.0.0.1:$port" "$admin" "$domain" 5)
+(cd backend/console && node bench.mjs "http://127.0.0.1:$port" "$admin" "$domain" 5)

@@ -345,7 +345,9 @@ test('rollback: an earlier version\'s content, reviewed, published as a new vers
   await a.page.getByRole('button', { name: 'Publish & history' }).click();
   await a.page.getByRole('button', { name: 'Publish next version' }).click();
   await a.page.getByText(`: ${seed.entries} entries`).waitFor();
+  await a.page.locator('#history-table tbody tr').nth(2).waitFor(); // the history reloads after the status
   assert.equal(await a.page.locator('#history-table tbody tr').count(), 3);
+  assert.match(await a.page.locator('#history-table tbody tr').first().textContent(), new RegExp(`alice${seed.entries}`));
   const snapFile = join(data, 'rolled-back.snap');
   writeFileSync(snapFile, Buffer.from(await (await fetch(`${url}/v1/lists/default/snapshot`)).arrayBuffer()));
   const check = (u) => run(REDFLAG, ['check', '--snapshot', snapFile, '--pub', join(data, 'signing.pub'), u]).then(() => 0, (e) => e.code);
@@ -354,4 +356,34 @@ test('rollback: an earlier version\'s content, reviewed, published as a new vers
   for (const p of [a, b]) assert.deepEqual(p.problems, []);
   await a.close();
   await b.close();
+});
+
+test('guard: a shared platform is refused until forced with a reason, and the review shows it', { timeout: 60000 }, async () => {
+  const a = await open();
+  await signIn(a.page, tokens.alice);
+  await a.page.getByLabel('Authority').first().fill('Acme security');
+  await a.page.getByLabel('Date (YYYY-MM-DD)').first().fill('2026-11-23');
+  await a.page.getByLabel('Reference (URL)').first().fill('https://acme.example/advisory/43');
+  await a.page.getByLabel('Reason for the change').first().fill('whole platform (test)');
+  await a.page.getByLabel('Domain, URL prefix or email').fill('github.com');
+  await a.page.locator('#add-verdict').getByText('Refused by the guard').waitFor();
+  await a.page.getByText('Prefer a URL prefix for one account').waitFor();
+  const before = (await api(tokens.alice, '/lists/default/changes')).body.changes.length;
+  await a.page.getByRole('button', { name: 'Propose addition' }).click();
+  await a.page.locator('#error').getByText(/^Not proposed: /).waitFor();
+  assert.equal((await api(tokens.alice, '/lists/default/changes')).body.changes.length, before);
+  await a.page.getByLabel('Force: list the whole platform').check();
+  await a.page.getByLabel('Why').fill('the platform itself is the threat (test)');
+  await a.page.getByRole('button', { name: 'Propose addition' }).click();
+  await a.page.getByText(/Proposed change #\d+ \(1 to add, 0 to remove\)/).waitFor();
+  const id = Number((await statusText(a.page)).match(/#(\d+)/)[1]);
+  await a.page.getByRole('button', { name: /Review queue/ }).click();
+  const li = a.page.locator(`#change-${id}`);
+  await li.getByText('Forced past the shared-platform guard: the platform itself is the threat (test)').waitFor();
+  // The proposer withdraws it.
+  await li.getByLabel('Comment (required to reject)').fill('withdrawn');
+  await li.getByRole('button', { name: `Reject #${id}` }).click();
+  await a.page.getByText(`Change #${id} rejected.`).waitFor();
+  assert.deepEqual(a.problems, []);
+  await a.close();
 });

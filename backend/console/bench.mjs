@@ -1,13 +1,13 @@
 // Times the console in Chromium against a running publisher with a large
 // list: sign-in to the first entries page shown, and a search for one
 // domain to its row shown, each with the server's own took_ms as the page
-// reports it. Usage: node test/bench.mjs URL TOKEN DOMAIN [ROUNDS]
+// reports it. Usage: node bench.mjs URL TOKEN DOMAIN [ROUNDS]
 // (bench.sh, run by make bench-console, loads 1,000,000 entries first).
 import { chromium } from 'playwright-core';
 
 const [url, token, domain, rounds = '5'] = process.argv.slice(2);
 if (!url || !token || !domain) {
-  console.error('usage: node test/bench.mjs URL TOKEN DOMAIN [ROUNDS]');
+  console.error('usage: node bench.mjs URL TOKEN DOMAIN [ROUNDS]');
   process.exit(2);
 }
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
