@@ -194,3 +194,32 @@ test-extension: edge
 test: test-edge
 bench: bench-edge
 clean: clean-edge
+
+## Admin console (backend/console): served by redflag serve at /admin;
+## its browser test drives Debian's chromium with playwright-core against
+## a real redflag serve, and writes the README's screenshots.
+
+CONSOLE      := backend/console
+CONSOLE_DEPS := $(CONSOLE)/node_modules/.package-lock.json
+
+.PHONY: test-console bench-console
+
+# The binary embeds the console's files.
+$(BIN)/redflag: $(wildcard $(CONSOLE)/assets/*)
+
+# As for the extension: a go.mod keeps Go files in npm packages out of ./...
+$(CONSOLE_DEPS): $(CONSOLE)/package.json $(CONSOLE)/package-lock.json
+	cd $(CONSOLE) && npm ci --no-audit --no-fund
+	printf 'module ignored\n' > $(CONSOLE)/node_modules/go.mod
+
+test-console: $(BIN)/redflag $(CONSOLE_DEPS)
+	cd $(CONSOLE) && REDFLAG_BIN=$(CURDIR)/$(BIN)/redflag node --test --test-concurrency=1 --test-timeout=180000 test/*.test.mjs
+
+# Entries page and search on a 1,000,000-entry list: through the server
+# in process, then the console in Chromium against redflag serve.
+bench-console: $(BIN)/redflag $(CONSOLE_DEPS)
+	$(GO) test -run '^$$' -bench Entries1M -benchtime 20x -timeout 30m ./$(CONSOLE)
+	$(CONSOLE)/bench.sh
+
+test: test-console
+bench: bench-console

@@ -71,6 +71,7 @@ func (a *API) Register(g *echo.Group) {
 	g.GET("/changes/:id", a.change)
 	g.GET("/changes/:id/items", a.items)
 	g.POST("/changes/:id/items", a.appendItems)
+	g.POST("/changes/:id/import", a.appendImport)
 	g.POST("/changes/:id/submit", a.submit)
 	g.POST("/changes/:id/approve", a.review(true))
 	g.POST("/changes/:id/reject", a.review(false))
@@ -478,64 +479,107 @@ const previewEntries = 1000
 
 // importFile reads a list in any format ingest reads, with provenance
 // defaults in the query, and either reports what it would propose
-// (dry_run=true) or proposes it.
+// (dry_run=true) or proposes it (as a draft with draft=true, for a file
+// uploaded in parts: see appendImport).
 func (a *API) importFile(c echo.Context) error {
-	q := c.QueryParams()
-	def := entry.Provenance{Authority: q.Get("authority"), Date: q.Get("date"), Reference: q.Get("reference"), Note: q.Get("note")}
-	if k := q.Get("kind"); k != "" {
-		var err error
-		if def.Kind, err = entry.ParseKind(k); err != nil {
-			return problem(c, http.StatusBadRequest, "bad_request", "kind=%q: want seized or flagged", k)
-		}
-	}
-	force := q.Get("force") == "true"
-	dry := q.Get("dry_run") == "true"
 	if _, err := a.W.Content(c.Param("name")); err != nil {
 		return fail(c, err)
 	}
-	body, err := io.ReadAll(c.Request().Body)
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return problem(c, http.StatusRequestEntityTooLarge, "too_large", "file larger than %d bytes", mbe.Limit)
-		}
-		return problem(c, http.StatusBadRequest, "bad_request", "reading the file: %v", err)
-	}
-	format := ingest.Format(q.Get("format"))
-	if format == "" {
-		format = ingest.Auto
-	}
-	res, err := ingest.Read(bytes.NewReader(body), format, def, ingest.Options{AllowPlatforms: force})
-	if err != nil {
-		return problem(c, http.StatusUnprocessableEntity, "invalid", "%v", err)
-	}
-	ans := ImportAnswer{Format: string(res.Format), Accepted: len(res.Entries), Rejected: res.Rejected, DryRun: dry, Entries: []EntryRow{}}
-	if ans.Rejected == nil {
-		ans.Rejected = []ingest.Rejection{}
-	}
-	for i, e := range res.Entries {
-		if i == previewEntries {
-			break
-		}
-		ans.Entries = append(ans.Entries, EntryRow{Pattern: e.Pattern.String(), Describe: e.Pattern.Describe(), Provenance: e.Provenance})
-	}
-	if dry {
-		return c.JSON(http.StatusOK, ans)
+	res, ans, answered, err := readImport(c)
+	if answered {
+		return err
 	}
 	if len(res.Entries) == 0 {
 		return c.JSON(http.StatusUnprocessableEntity, ans)
 	}
-	p := workflow.Proposal{Reason: q.Get("reason"), Force: force, ForceReason: q.Get("force_reason")}
-	for _, e := range res.Entries {
-		p.Add = append(p.Add, workflow.EntryInput{Pattern: e.Pattern.String(), Kind: e.Kind.String(), Date: e.Date,
-			Authority: e.Authority, Reference: e.Reference, Note: e.Note})
-	}
+	q := c.QueryParams()
+	p := workflow.Proposal{Reason: q.Get("reason"), Force: q.Get("force") == "true", ForceReason: q.Get("force_reason"),
+		Draft: q.Get("draft") == "true", Add: inputs(res.Entries)}
 	ch, _, err := a.W.Propose(c.Request().Context(), actor(c), c.Param("name"), p, c.Request().Header.Get(HeaderIdempotencyKey))
 	if err != nil {
 		return fail(c, err)
 	}
 	ans.Change = &ch
 	return c.JSON(http.StatusCreated, ans)
+}
+
+// appendImport reads one more part of a file into a draft change, with
+// the same parameters as importFile (provenance defaults, format, force);
+// POST /changes/{id}/submit then sends the draft to review. A part with
+// no accepted entry appends nothing and answers 200.
+func (a *API) appendImport(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	res, ans, answered, err := readImport(c)
+	if answered {
+		return err
+	}
+	var ch store.Change
+	if len(res.Entries) == 0 {
+		ch, err = a.W.Change(c.Request().Context(), id)
+	} else {
+		ch, err = a.W.Append(c.Request().Context(), actor(c), id, workflow.Batch{Add: inputs(res.Entries)})
+	}
+	if err != nil {
+		return fail(c, err)
+	}
+	ans.Change = &ch
+	return c.JSON(http.StatusOK, ans)
+}
+
+// readImport parses the request body as a list file. For a dry run and
+// for bad input it answers the request itself (answered is true, err the
+// result of writing the answer).
+func readImport(c echo.Context) (res *ingest.Result, ans ImportAnswer, answered bool, err error) {
+	q := c.QueryParams()
+	def := entry.Provenance{Authority: q.Get("authority"), Date: q.Get("date"), Reference: q.Get("reference"), Note: q.Get("note")}
+	if k := q.Get("kind"); k != "" {
+		var kerr error
+		if def.Kind, kerr = entry.ParseKind(k); kerr != nil {
+			return nil, ans, true, problem(c, http.StatusBadRequest, "bad_request", "kind=%q: want seized or flagged", k)
+		}
+	}
+	body, rerr := io.ReadAll(c.Request().Body)
+	if rerr != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(rerr, &mbe) {
+			return nil, ans, true, problem(c, http.StatusRequestEntityTooLarge, "too_large", "file larger than %d bytes", mbe.Limit)
+		}
+		return nil, ans, true, problem(c, http.StatusBadRequest, "bad_request", "reading the file: %v", rerr)
+	}
+	format := ingest.Format(q.Get("format"))
+	if format == "" {
+		format = ingest.Auto
+	}
+	r, perr := ingest.Read(bytes.NewReader(body), format, def, ingest.Options{AllowPlatforms: q.Get("force") == "true"})
+	if perr != nil {
+		return nil, ans, true, problem(c, http.StatusUnprocessableEntity, "invalid", "%v", perr)
+	}
+	ans = ImportAnswer{Format: string(r.Format), Accepted: len(r.Entries), Rejected: r.Rejected, DryRun: q.Get("dry_run") == "true", Entries: []EntryRow{}}
+	if ans.Rejected == nil {
+		ans.Rejected = []ingest.Rejection{}
+	}
+	for i, e := range r.Entries {
+		if i == previewEntries {
+			break
+		}
+		ans.Entries = append(ans.Entries, EntryRow{Pattern: e.Pattern.String(), Describe: e.Pattern.Describe(), Provenance: e.Provenance})
+	}
+	if ans.DryRun {
+		return r, ans, true, c.JSON(http.StatusOK, ans)
+	}
+	return r, ans, false, nil
+}
+
+func inputs(es []entry.Entry) []workflow.EntryInput {
+	out := make([]workflow.EntryInput, len(es))
+	for i, e := range es {
+		out[i] = workflow.EntryInput{Pattern: e.Pattern.String(), Kind: e.Kind.String(), Date: e.Date,
+			Authority: e.Authority, Reference: e.Reference, Note: e.Note}
+	}
+	return out
 }
 
 // NewToken returns a new random token and its hash. The token is shown

@@ -28,6 +28,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/redflag/redflag/backend/admin"
+	"github.com/redflag/redflag/backend/console"
 	"github.com/redflag/redflag/backend/public"
 	"github.com/redflag/redflag/backend/store"
 	"github.com/redflag/redflag/backend/store/sqlite"
@@ -170,6 +171,7 @@ func (s *Server) routes() *echo.Echo {
 	}}))
 
 	public.Register(e, s.Workflow, s.cfg.MaxAge)
+	console.Register(e)
 	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()))
 	e.GET("/v1/openapi.json", func(c echo.Context) error {
 		c.Response().Header().Set(echo.HeaderCacheControl, public.CacheControlFor(s.cfg.MaxAge))
