@@ -20,6 +20,7 @@ import (
 	"github.com/redflag/redflag/backend/client"
 	"github.com/redflag/redflag/backend/store"
 	"github.com/redflag/redflag/backend/workflow"
+	"github.com/redflag/redflag/lists/cmd/cmdline"
 	"github.com/redflag/redflag/lists/entry"
 	"github.com/redflag/redflag/lists/ingest"
 )
@@ -44,7 +45,7 @@ type adminEnv struct {
 	force, dryRun, draft         bool
 	prov                         entry.Provenance
 	kind                         string
-	adds, removes                multiFlag
+	adds, removes                cmdline.Strings
 	file, format, idem           string
 	batch                        int
 	jsonOut                      bool
@@ -91,10 +92,10 @@ func Admin(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 	}
 	cmd, ok := adminCmds[args[0]]
 	if !ok {
-		return fail(stderr, "admin", exitUsage, "unknown command %q (redflag admin --help)", args[0])
+		return cmdline.Fail(stderr, "admin", exitUsage, "unknown command %q (redflag admin --help)", args[0])
 	}
 	a := &adminEnv{name: "admin " + args[0], stdout: stdout, stderr: stderr, stdin: stdin}
-	fs := newFlags(a.name, cmd.args, cmd.summary, stderr)
+	fs := cmdline.NewFlags(a.name, cmd.args, cmd.summary, stderr)
 	a.fs = fs
 	server := fs.String("server", envOr("REDFLAG_SERVER", "http://127.0.0.1:8080"), "publisher URL (env REDFLAG_SERVER)")
 	token := fs.String("token", os.Getenv("REDFLAG_TOKEN"), "API token (env REDFLAG_TOKEN)")
@@ -118,7 +119,7 @@ func Admin(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 		return st
 	}
 	if *token == "" {
-		return fail(stderr, a.name, exitUsage, "no token: pass --token or set REDFLAG_TOKEN (redflag token create makes one)")
+		return cmdline.Fail(stderr, a.name, exitUsage, "no token: pass --token or set REDFLAG_TOKEN (redflag token create makes one)")
 	}
 	a.c = client.New(*server, *token)
 	return cmd.run(a)
@@ -129,7 +130,7 @@ func Admin(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 func parseInterspersed(fs *flag.FlagSet, args []string) (int, bool) {
 	var pos []string
 	for {
-		if st, done := parse(fs, args); done {
+		if st, done := cmdline.Parse(fs, args); done {
 			return st, true
 		}
 		if fs.NArg() == 0 {
@@ -192,7 +193,7 @@ func (a *adminEnv) result(v any, format string, args ...any) int {
 }
 
 func (a *adminEnv) failed(err error) int {
-	return fail(a.stderr, a.name, exitFail, "%v", err)
+	return cmdline.Fail(a.stderr, a.name, exitFail, "%v", err)
 }
 
 func (a *adminEnv) idArg() (int64, bool) {
@@ -202,7 +203,7 @@ func (a *adminEnv) idArg() (int64, bool) {
 	}
 	id, err := strconv.ParseInt(a.fs.Arg(0), 10, 64)
 	if err != nil {
-		fail(a.stderr, a.name, exitUsage, "change id %q: want a number", a.fs.Arg(0))
+		cmdline.Fail(a.stderr, a.name, exitUsage, "change id %q: want a number", a.fs.Arg(0))
 		return 0, false
 	}
 	return id, true
@@ -237,7 +238,7 @@ func runPropose(a *adminEnv) int {
 			fmt.Fprintf(a.stderr, "%s:%v\n", a.file, le)
 		}
 		if len(bad) > 0 {
-			return fail(a.stderr, a.name, exitFail, "%d bad lines; nothing proposed", len(bad))
+			return cmdline.Fail(a.stderr, a.name, exitFail, "%d bad lines; nothing proposed", len(bad))
 		}
 		for _, e := range es {
 			p.Add = append(p.Add, inputOf(e))
@@ -263,12 +264,12 @@ func runAdminImport(a *adminEnv) int {
 		return exitUsage
 	}
 	if a.batch < 1 || a.batch > workflow.MaxBatch {
-		return fail(a.stderr, a.name, exitUsage, "--batch: want 1 to %d", workflow.MaxBatch)
+		return cmdline.Fail(a.stderr, a.name, exitUsage, "--batch: want 1 to %d", workflow.MaxBatch)
 	}
 	if a.kind != "" {
 		k, err := entry.ParseKind(a.kind)
 		if err != nil {
-			return fail(a.stderr, a.name, exitUsage, "--kind: %v", err)
+			return cmdline.Fail(a.stderr, a.name, exitUsage, "--kind: %v", err)
 		}
 		a.prov.Kind = k
 	}
@@ -300,7 +301,7 @@ func runAdminImport(a *adminEnv) int {
 		return exitOK
 	}
 	if len(res.Entries) == 0 {
-		return fail(a.stderr, a.name, exitFail, "nothing to propose")
+		return cmdline.Fail(a.stderr, a.name, exitFail, "nothing to propose")
 	}
 	es := res.Entries
 	slices.SortFunc(es, func(x, y entry.Entry) int { return strings.Compare(x.Pattern.String(), y.Pattern.String()) })
@@ -329,7 +330,7 @@ func runAdminImport(a *adminEnv) int {
 		b := batch(i)
 		if ch, err = a.c.Append(ctx, ch.ID, workflow.Batch{Add: b}, fmt.Sprintf("%s-%d", a.idem, i)); err != nil {
 			bar.done()
-			return fail(a.stderr, a.name, exitFail, "%v (change %d stays a draft; rerun with --idempotency-key %s to resume)", err, ch.ID, a.idem)
+			return cmdline.Fail(a.stderr, a.name, exitFail, "%v (change %d stays a draft; rerun with --idempotency-key %s to resume)", err, ch.ID, a.idem)
 		}
 		bar.add(len(b))
 	}
@@ -398,7 +399,7 @@ func runPublish(a *adminEnv) int {
 
 func runRollback(a *adminEnv) int {
 	if a.to == 0 {
-		return fail(a.stderr, a.name, exitUsage, "--to VERSION is required")
+		return cmdline.Fail(a.stderr, a.name, exitUsage, "--to VERSION is required")
 	}
 	ch, err := a.c.Rollback(context.Background(), a.list, a.to, a.reason)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/redflag/redflag/backend/client"
 	"github.com/redflag/redflag/backend/edge/mirror"
 	"github.com/redflag/redflag/backend/workflow"
+	"github.com/redflag/redflag/lists/cmd/cmdline"
 )
 
 // edgeEnv holds the flags of pushes to the edge Worker.
@@ -27,7 +28,7 @@ func edgeFlags(fs *flag.FlagSet, a *adminEnv) {
 
 func runEdge(a *adminEnv) int {
 	if a.edge.url == "" {
-		return fail(a.stderr, a.name, exitUsage, "--edge URL is required")
+		return cmdline.Fail(a.stderr, a.name, exitUsage, "--edge URL is required")
 	}
 	return a.pushEdge()
 }
@@ -40,12 +41,12 @@ func (a *adminEnv) pushEdge() int {
 	if a.edge.tokenFile != "" {
 		b, err := os.ReadFile(a.edge.tokenFile)
 		if err != nil {
-			return fail(a.stderr, a.name, exitUsage, "--edge-token-file: %v", err)
+			return cmdline.Fail(a.stderr, a.name, exitUsage, "--edge-token-file: %v", err)
 		}
 		token = strings.TrimSpace(string(b))
 	}
 	if token == "" {
-		return fail(a.stderr, a.name, exitUsage, "no edge token: pass --edge-token-file or set REDFLAG_EDGE_TOKEN")
+		return cmdline.Fail(a.stderr, a.name, exitUsage, "no edge token: pass --edge-token-file or set REDFLAG_EDGE_TOKEN")
 	}
 	ctx := context.Background()
 	if !deltasSettled(ctx, a.c, a.edge.settle) {

@@ -5,18 +5,16 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"github.com/redflag/redflag/backend/public"
 	"github.com/redflag/redflag/backend/server"
+	"github.com/redflag/redflag/lists/cmd/cmdline"
 )
 
 // Exit statuses, as in the rest of the redflag command.
@@ -26,44 +24,14 @@ const (
 	exitUsage = 2
 )
 
-func newFlags(name, args, about string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("redflag "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: redflag %s [flags] %s\n\n%s\n\nFlags:\n", name, args, about)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-func parse(fs *flag.FlagSet, args []string) (int, bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, true
-		}
-		return exitUsage, true
-	}
-	return exitOK, false
-}
-
-func fail(stderr io.Writer, cmd string, status int, format string, args ...any) int {
-	fmt.Fprintf(stderr, "redflag %s: %s\n", cmd, strings.TrimSpace(fmt.Sprintf(format, args...)))
-	return status
-}
-
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
-
 // Serve runs `redflag serve`.
 func Serve(args []string, stdout, stderr io.Writer, _ io.Reader) int {
-	fs := newFlags("serve", "", "Runs the publisher: admins push list changes through the admin API (bearer tokens,\nsee \"redflag token\"), browsers fetch signed snapshots and deltas from the public API.\nThe first start seeds the default list and makes a signing key in the data directory.\nStops gracefully on SIGTERM or SIGINT.", stderr)
+	fs := cmdline.NewFlags("serve", "", "Runs the publisher: admins push list changes through the admin API (bearer tokens,\nsee \"redflag token\"), browsers fetch signed snapshots and deltas from the public API.\nThe first start seeds the default list and makes a signing key in the data directory.\nStops gracefully on SIGTERM or SIGINT.", stderr)
 	var cfg server.Config
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address")
 	fs.StringVar(&cfg.DataDir, "data", "./redflag-data", "data directory (SQLite database, signing key)")
 	fs.StringVar(&cfg.KeyPath, "key", "", "signing key file (default: DATA/signing.key, made on first start)")
-	var trust multiFlag
+	var trust cmdline.Strings
 	fs.Var(&trust, "trust", "also publish this public key file at /v1/keys (repeatable; for key rotation)")
 	review := fs.String("review", "on", "on: a change needs a second admin or reviewer; off: proposers approve their own (one-person setups)")
 	fs.IntVar(&cfg.DeltaVersions, "deltas", 8, "previous versions that get a delta to each new version")
@@ -72,7 +40,7 @@ func Serve(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 	fs.StringVar(&cfg.BodyLimit, "body-limit", "32M", "largest admin request body")
 	fs.DurationVar(&cfg.MaxAge, "max-age", public.DefaultMaxAge, "Cache-Control max-age of published objects (0s: clients revalidate every poll)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
-	if st, done := parse(fs, args); done {
+	if st, done := cmdline.Parse(fs, args); done {
 		return st
 	}
 	if fs.NArg() > 0 {
@@ -84,12 +52,12 @@ func Serve(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 	case "off":
 		cfg.ReviewOff = true
 	default:
-		return fail(stderr, "serve", exitUsage, "--review=%q: want on or off", *review)
+		return cmdline.Fail(stderr, "serve", exitUsage, "--review=%q: want on or off", *review)
 	}
 	cfg.TrustPubs = trust
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(*level)); err != nil {
-		return fail(stderr, "serve", exitUsage, "--log-level: %v", err)
+		return cmdline.Fail(stderr, "serve", exitUsage, "--log-level: %v", err)
 	}
 	cfg.Logger = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: lv}))
 
@@ -97,7 +65,7 @@ func Serve(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 	defer stop()
 	s, err := server.New(ctx, cfg)
 	if err != nil {
-		return fail(stderr, "serve", exitFail, "%v", err)
+		return cmdline.Fail(stderr, "serve", exitFail, "%v", err)
 	}
 	defer s.Close()
 	err = s.Serve(ctx, func(addr string) {
@@ -109,7 +77,7 @@ func Serve(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 		fmt.Fprintf(stdout, "  make an admin token: redflag token create --data %s --name NAME --role admin\n", cfg.DataDir)
 	})
 	if err != nil {
-		return fail(stderr, "serve", exitFail, "%v", err)
+		return cmdline.Fail(stderr, "serve", exitFail, "%v", err)
 	}
 	return exitOK
 }

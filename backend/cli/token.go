@@ -12,6 +12,7 @@ import (
 	"github.com/redflag/redflag/backend/admin"
 	"github.com/redflag/redflag/backend/store"
 	"github.com/redflag/redflag/backend/store/sqlite"
+	"github.com/redflag/redflag/lists/cmd/cmdline"
 )
 
 // Token runs `redflag token create|list|revoke`, on the data directory
@@ -32,20 +33,20 @@ func Token(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 	if sub != "create" && sub != "list" && sub != "revoke" {
 		return usage()
 	}
-	fs := newFlags("token "+sub, "", "Manages admin API tokens. A new token is printed once; only its SHA-256 is stored.", stderr)
+	fs := cmdline.NewFlags("token "+sub, "", "Manages admin API tokens. A new token is printed once; only its SHA-256 is stored.", stderr)
 	dir := fs.String("data", "./redflag-data", "data directory of redflag serve")
 	name := fs.String("name", "", "who holds the token (shown in the audit log)")
 	role := fs.String("role", "", "admin (propose, review, publish) or reviewer (review only)")
 	id := fs.Int64("id", 0, "token id (revoke)")
-	if st, done := parse(fs, args[1:]); done {
+	if st, done := cmdline.Parse(fs, args[1:]); done {
 		return st
 	}
 	if _, err := os.Stat(*dir); err != nil {
-		return fail(stderr, "token", exitUsage, "data directory: %v (start redflag serve once, or pass --data)", err)
+		return cmdline.Fail(stderr, "token", exitUsage, "data directory: %v (start redflag serve once, or pass --data)", err)
 	}
 	st, err := sqlite.Open(*dir)
 	if err != nil {
-		return fail(stderr, "token", exitFail, "%v", err)
+		return cmdline.Fail(stderr, "token", exitFail, "%v", err)
 	}
 	defer st.Close()
 	ctx := context.Background()
@@ -54,16 +55,16 @@ func Token(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 	case "create":
 		r := store.Role(*role)
 		if *name == "" || !r.Valid() {
-			return fail(stderr, "token", exitUsage, "create needs --name and --role admin or reviewer")
+			return cmdline.Fail(stderr, "token", exitUsage, "create needs --name and --role admin or reviewer")
 		}
 		tok, hash, err := admin.NewToken()
 		if err != nil {
-			return fail(stderr, "token", exitFail, "%v", err)
+			return cmdline.Fail(stderr, "token", exitFail, "%v", err)
 		}
 		ev.Action, ev.Detail = "token_create", fmt.Sprintf(`{"name":%q,"role":%q}`, *name, r)
 		t, err := st.CreateToken(ctx, store.Token{Name: *name, Role: r}, hash, ev)
 		if err != nil {
-			return fail(stderr, "token", exitFail, "%v", err)
+			return cmdline.Fail(stderr, "token", exitFail, "%v", err)
 		}
 		fmt.Fprintln(stdout, tok)
 		fmt.Fprintf(stderr, "token %d for %s (%s); shown once, keep it secret. Use it as: Authorization: Bearer TOKEN (or REDFLAG_TOKEN for redflag admin)\n", t.ID, t.Name, t.Role)
@@ -71,7 +72,7 @@ func Token(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 	case "list":
 		ts, err := st.Tokens(ctx)
 		if err != nil {
-			return fail(stderr, "token", exitFail, "%v", err)
+			return cmdline.Fail(stderr, "token", exitFail, "%v", err)
 		}
 		enc := json.NewEncoder(stdout)
 		for _, t := range ts {
@@ -80,11 +81,11 @@ func Token(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 		return exitOK
 	case "revoke":
 		if *id <= 0 {
-			return fail(stderr, "token", exitUsage, "revoke needs --id")
+			return cmdline.Fail(stderr, "token", exitUsage, "revoke needs --id")
 		}
 		ev.Action, ev.Target = "token_revoke", strconv.FormatInt(*id, 10)
 		if err := st.RevokeToken(ctx, *id, ev); err != nil {
-			return fail(stderr, "token", exitFail, "%v", err)
+			return cmdline.Fail(stderr, "token", exitFail, "%v", err)
 		}
 		fmt.Fprintf(stderr, "token %d revoked\n", *id)
 		return exitOK

@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/redflag/redflag/lists/cmd/cmdline"
 	"github.com/redflag/redflag/lists/data"
 	"github.com/redflag/redflag/lists/entry"
 	"github.com/redflag/redflag/lists/keys"
@@ -14,7 +15,7 @@ import (
 )
 
 func runBuild(args []string, stdout, stderr io.Writer, _ io.Reader) int {
-	fs := newFlags("build", "--key KEY [--out FILE] (--default | ENTRYFILE...)",
+	fs := cmdline.NewFlags("build", "--key KEY [--out FILE] (--default | ENTRYFILE...)",
 		"Builds a signed snapshot from entry files (format: lists/FORMAT.md). Any bad line\nfails the build and is reported; nothing is dropped silently.", stderr)
 	keyPath := fs.String("key", "", "private key file (required)")
 	out := fs.String("out", "-", "snapshot file to write, - for stdout")
@@ -22,7 +23,7 @@ func runBuild(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 	version := fs.Uint64("version", 0, "list version (default: now in Unix milliseconds)")
 	createdFlag := fs.String("created", "", "creation time, RFC 3339 (default: the version's time)")
 	useDefault := fs.Bool("default", false, "build the shipped default list (lists/data) with its own name, version and time")
-	if st, done := parseFlags(fs, args); done {
+	if st, done := cmdline.Parse(fs, args); done {
 		return st
 	}
 	if *keyPath == "" || (*useDefault == (fs.NArg() > 0)) {
@@ -31,13 +32,13 @@ func runBuild(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 	}
 	priv, err := keys.ReadPrivateFile(*keyPath)
 	if err != nil {
-		return fail(stderr, "build", exitUsage, "%v", err)
+		return cmdline.Fail(stderr, "build", exitUsage, "%v", err)
 	}
 	var entries []entry.Entry
 	opt := snapshot.Options{Name: *name, Version: *version}
 	if *useDefault {
 		if entries, err = data.Entries(); err != nil {
-			return fail(stderr, "build", exitUsage, "%v", err)
+			return cmdline.Fail(stderr, "build", exitUsage, "%v", err)
 		}
 		opt = data.Options()
 	} else {
@@ -45,12 +46,12 @@ func runBuild(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 		for _, path := range fs.Args() {
 			f, err := os.Open(path)
 			if err != nil {
-				return fail(stderr, "build", exitUsage, "%v", err)
+				return cmdline.Fail(stderr, "build", exitUsage, "%v", err)
 			}
 			es, lineErrs, err := entry.ReadFile(f)
 			f.Close()
 			if err != nil {
-				return fail(stderr, "build", exitUsage, "%s: %v", path, err)
+				return cmdline.Fail(stderr, "build", exitUsage, "%s: %v", path, err)
 			}
 			for _, le := range lineErrs {
 				fmt.Fprintf(stderr, "%s:%v\n", path, le)
@@ -59,7 +60,7 @@ func runBuild(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 			entries = append(entries, es...)
 		}
 		if bad > 0 {
-			return fail(stderr, "build", exitUsage, "%d bad lines; nothing built", bad)
+			return cmdline.Fail(stderr, "build", exitUsage, "%d bad lines; nothing built", bad)
 		}
 		if opt.Version == 0 {
 			opt.Version = uint64(time.Now().UnixMilli())
@@ -67,17 +68,17 @@ func runBuild(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 		opt.Created = time.UnixMilli(int64(opt.Version))
 		if *createdFlag != "" {
 			if opt.Created, err = time.Parse(time.RFC3339, *createdFlag); err != nil {
-				return fail(stderr, "build", exitUsage, "--created: %v", err)
+				return cmdline.Fail(stderr, "build", exitUsage, "--created: %v", err)
 			}
 		}
 	}
 	start := time.Now()
 	s, err := snapshot.Build(opt, entries, priv)
 	if err != nil {
-		return fail(stderr, "build", exitUsage, "%v", err)
+		return cmdline.Fail(stderr, "build", exitUsage, "%v", err)
 	}
 	if err := writeOutput(*out, s.Bytes(), stdout); err != nil {
-		return fail(stderr, "build", exitUsage, "%v", err)
+		return cmdline.Fail(stderr, "build", exitUsage, "%v", err)
 	}
 	st, _ := json.Marshal(s.Stats())
 	fmt.Fprintf(stderr, "built in %v: %s\n", time.Since(start).Round(time.Millisecond), st)

@@ -10,23 +10,24 @@ import (
 	"time"
 
 	"github.com/redflag/redflag/lists/check"
+	"github.com/redflag/redflag/lists/cmd/cmdline"
 	"github.com/redflag/redflag/lists/data"
 	"github.com/redflag/redflag/lists/snapshot"
 )
 
 func runCheck(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
-	fs := newFlags("check", "[--snapshot FILE] [--pub KEY]... [--json] [INPUT...]",
+	fs := cmdline.NewFlags("check", "[--snapshot FILE] [--pub KEY]... [--json] [INPUT...]",
 		"Checks URLs, domains or emails (arguments, or one per line on stdin) against\nthe embedded default list or --snapshot. Nothing leaves this machine.\nExit status: 0 all clean, 1 at least one listed, 2 invalid input or usage error.", stderr)
 	snapPath := fs.String("snapshot", "", "signed snapshot to check against (default: the embedded default list)")
 	var pubs pubFlags
 	fs.Var(&pubs, "pub", "public key file or \"ed25519:BASE64\" to trust for --snapshot (repeatable)")
 	asJSON := fs.Bool("json", false, "print one JSON object per input")
-	if st, done := parseFlags(fs, args); done {
+	if st, done := cmdline.Parse(fs, args); done {
 		return st
 	}
 	s, err := loadSnapshot(*snapPath, pubs, stdin)
 	if err != nil {
-		return fail(stderr, "check", exitUsage, "%v", err)
+		return cmdline.Fail(stderr, "check", exitUsage, "%v", err)
 	}
 
 	out := bufio.NewWriterSize(stdout, 64<<10)
@@ -56,7 +57,7 @@ func runCheck(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 		return status
 	}
 	if *snapPath == "-" {
-		return fail(stderr, "check", exitUsage, "inputs must be arguments when the snapshot is read from stdin")
+		return cmdline.Fail(stderr, "check", exitUsage, "inputs must be arguments when the snapshot is read from stdin")
 	}
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -70,7 +71,7 @@ func runCheck(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 	prog.done(n)
 	if err := sc.Err(); err != nil {
 		out.Flush()
-		return fail(stderr, "check", exitUsage, "reading stdin after line %d: %v", n, err)
+		return cmdline.Fail(stderr, "check", exitUsage, "reading stdin after line %d: %v", n, err)
 	}
 	return status
 }

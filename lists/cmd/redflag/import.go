@@ -7,12 +7,13 @@ import (
 	"os"
 	"sort"
 
+	"github.com/redflag/redflag/lists/cmd/cmdline"
 	"github.com/redflag/redflag/lists/entry"
 	"github.com/redflag/redflag/lists/ingest"
 )
 
 func runImport(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
-	fs := newFlags("import", "[--format F] [provenance flags] [--out FILE] INPUT",
+	fs := cmdline.NewFlags("import", "[--format F] [provenance flags] [--out FILE] INPUT",
 		"Reads a plain domain-per-line list, a hosts file (0.0.0.0 example.com), an Adblock\nlist (||example.com^), a CSV with provenance columns or a STIX 2.1 bundle, and\nwrites an entry file. Provenance flags fill what the input lacks. Every line not\nimported is reported with its reason; with --rejects they all go to a file.\nExit status 1 when some lines were rejected.", stderr)
 	format := fs.String("format", "auto", "input format: auto, plain, hosts, adblock, csv, stix")
 	out := fs.String("out", "-", "entry file to write, - for stdout")
@@ -24,7 +25,7 @@ func runImport(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 	fs.StringVar(&prov.Date, "date", "", "date of the seizure or report, YYYY-MM-DD")
 	fs.StringVar(&prov.Reference, "reference", "", "URL of the public source")
 	fs.StringVar(&prov.Note, "note", "", "optional note")
-	if st, done := parseFlags(fs, args); done {
+	if st, done := cmdline.Parse(fs, args); done {
 		return st
 	}
 	if fs.NArg() != 1 {
@@ -34,24 +35,24 @@ func runImport(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 	if *kind != "" {
 		k, err := entry.ParseKind(*kind)
 		if err != nil {
-			return fail(stderr, "import", exitUsage, "--kind: %v", err)
+			return cmdline.Fail(stderr, "import", exitUsage, "--kind: %v", err)
 		}
 		prov.Kind = k
 	}
 	in, err := readInput(fs.Arg(0), stdin)
 	if err != nil {
-		return fail(stderr, "import", exitUsage, "%v", err)
+		return cmdline.Fail(stderr, "import", exitUsage, "%v", err)
 	}
 	res, err := ingest.Read(bytes.NewReader(in), ingest.Format(*format), prov, ingest.Options{AllowPlatforms: *allowPlatforms})
 	if err != nil {
-		return fail(stderr, "import", exitUsage, "%v", err)
+		return cmdline.Fail(stderr, "import", exitUsage, "%v", err)
 	}
 	var buf bytes.Buffer
 	if err := entry.WriteFile(&buf, res.Entries); err != nil {
-		return fail(stderr, "import", exitUsage, "%v", err)
+		return cmdline.Fail(stderr, "import", exitUsage, "%v", err)
 	}
 	if err := writeOutput(*out, buf.Bytes(), stdout); err != nil {
-		return fail(stderr, "import", exitUsage, "%v", err)
+		return cmdline.Fail(stderr, "import", exitUsage, "%v", err)
 	}
 	fmt.Fprintf(stderr, "%s: %s format: accepted %d, rejected %d\n", fs.Arg(0), res.Format, len(res.Entries), len(res.Rejected))
 	reportRejections(stderr, res.Rejected)
@@ -61,7 +62,7 @@ func runImport(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 			fmt.Fprintf(&rb, "%d\t%s\t%s\n", r.Line, r.Input, r.Reason)
 		}
 		if err := os.WriteFile(*rejects, rb.Bytes(), 0o644); err != nil {
-			return fail(stderr, "import", exitUsage, "%v", err)
+			return cmdline.Fail(stderr, "import", exitUsage, "%v", err)
 		}
 	}
 	if len(res.Rejected) > 0 {

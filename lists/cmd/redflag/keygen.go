@@ -5,14 +5,15 @@ import (
 	"io"
 	"os"
 
+	"github.com/redflag/redflag/lists/cmd/cmdline"
 	"github.com/redflag/redflag/lists/keys"
 )
 
 func runKeygen(args []string, stdout, stderr io.Writer, _ io.Reader) int {
-	fs := newFlags("keygen", "--out PREFIX",
+	fs := cmdline.NewFlags("keygen", "--out PREFIX",
 		"Writes PREFIX.key (private, mode 0600, never overwritten) and PREFIX.pub (public)\nand prints the key id. Keep the private key off every machine that does not sign.", stderr)
 	out := fs.String("out", "", "path prefix of the key files (required)")
-	if st, done := parseFlags(fs, args); done {
+	if st, done := cmdline.Parse(fs, args); done {
 		return st
 	}
 	if *out == "" || fs.NArg() > 0 {
@@ -21,13 +22,13 @@ func runKeygen(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 	}
 	pub, priv, err := keys.Generate()
 	if err != nil {
-		return fail(stderr, "keygen", exitUsage, "%v", err)
+		return cmdline.Fail(stderr, "keygen", exitUsage, "%v", err)
 	}
 	if err := keys.WritePrivateFile(*out+".key", priv); err != nil {
-		return fail(stderr, "keygen", exitUsage, "%v", err)
+		return cmdline.Fail(stderr, "keygen", exitUsage, "%v", err)
 	}
 	if err := os.WriteFile(*out+".pub", keys.MarshalPublic(pub), 0o644); err != nil {
-		return fail(stderr, "keygen", exitUsage, "%v", err)
+		return cmdline.Fail(stderr, "keygen", exitUsage, "%v", err)
 	}
 	fmt.Fprintf(stdout, "key id %s\nprivate key %s.key\npublic key  %s.pub (%s)\n", keys.IDOf(pub), *out, *out, keys.FormatText(pub))
 	return exitOK

@@ -15,13 +15,10 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"sort"
-	"strings"
 
 	"github.com/redflag/redflag/backend/cli"
 )
@@ -85,34 +82,4 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun \"redflag COMMAND --help\" for a command's flags.")
-}
-
-// newFlags returns a flag set that prints its usage line and defaults on
-// --help and reports errors to stderr.
-func newFlags(name, args, about string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("redflag "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: redflag %s [flags] %s\n\n%s\n\nFlags:\n", name, args, about)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parseFlags parses args and returns (exit status, done): done is true when
-// the caller should return the status (help or a flag error).
-func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, true
-		}
-		return exitUsage, true
-	}
-	return exitOK, false
-}
-
-// fail prints "redflag CMD: message" and returns status.
-func fail(stderr io.Writer, cmd string, status int, format string, args ...any) int {
-	fmt.Fprintf(stderr, "redflag %s: %s\n", cmd, strings.TrimSpace(fmt.Sprintf(format, args...)))
-	return status
 }
