@@ -6,17 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import net from 'node:net';
+import { freePort } from './publisher.mjs';
 
 const EDGE = fileURLToPath(new URL('../../../backend/edge', import.meta.url));
-
-async function freePort() {
-  const s = net.createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 export async function startEdge() {
   const dir = mkdtempSync(join(tmpdir(), 'redflag-edge-'));

@@ -13,7 +13,8 @@ const run = promisify(execFile);
 export const REDFLAG = fileURLToPath(new URL('../../../bin/redflag', import.meta.url));
 export const DEV_KEY = process.env.REDFLAG_DEV_KEY ?? join(homedir(), '.config/redflag/dev-signing.key');
 
-async function freePort() {
+// freePort returns a TCP port free on 127.0.0.1 at the time of asking.
+export async function freePort() {
   const s = net.createServer();
   await new Promise((r) => s.listen(0, '127.0.0.1', r));
   const { port } = s.address();
