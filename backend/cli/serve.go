@@ -74,7 +74,7 @@ func Serve(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 		for _, ix := range s.Workflow.Indexes() {
 			fmt.Fprintf(stdout, "  list %s: version %d, %d entries: http://%s/v1/lists/%s/snapshot\n", ix.Name, ix.Version, ix.Entries, addr, ix.Name)
 		}
-		fmt.Fprintf(stdout, "  make an admin token: redflag token create --data %s --name NAME --role admin\n", cfg.DataDir)
+		fmt.Fprintf(stdout, "  admin console: http://%s/admin (sign in with a token: redflag token create --data %s --name NAME --role admin)\n", addr, cfg.DataDir)
 	})
 	if err != nil {
 		return cmdline.Fail(stderr, "serve", exitFail, "%v", err)
