@@ -154,6 +154,7 @@ extension-howto: extension
 
 run: extension-howto
 test: test-extension
+bench: bench-extension
 
 ## Edge (backend/edge): the public API on Cloudflare Workers with R2, run
 ## here in workerd by wrangler dev (README "Edge"). make test runs one
