@@ -37,16 +37,9 @@ func runEdge(a *adminEnv) int {
 // made after a publication are there (until then their clients would
 // fetch whole snapshots from the edge).
 func (a *adminEnv) pushEdge() int {
-	token := os.Getenv("REDFLAG_EDGE_TOKEN")
-	if a.edge.tokenFile != "" {
-		b, err := os.ReadFile(a.edge.tokenFile)
-		if err != nil {
-			return cmdline.Fail(a.stderr, a.name, exitUsage, "--edge-token-file: %v", err)
-		}
-		token = strings.TrimSpace(string(b))
-	}
-	if token == "" {
-		return cmdline.Fail(a.stderr, a.name, exitUsage, "no edge token: pass --edge-token-file or set REDFLAG_EDGE_TOKEN")
+	token, err := edgeToken(a.edge.tokenFile)
+	if err != nil {
+		return cmdline.Fail(a.stderr, a.name, exitUsage, "%v", err)
 	}
 	ctx := context.Background()
 	if !deltasSettled(ctx, a.c, a.edge.settle) {
@@ -92,4 +85,21 @@ func deltasSettled(ctx context.Context, c *client.Client, d time.Duration) bool 
 			return false
 		}
 	}
+}
+
+// edgeToken reads the edge Worker's secret from file, or from
+// REDFLAG_EDGE_TOKEN when file is empty.
+func edgeToken(file string) (string, error) {
+	token := os.Getenv("REDFLAG_EDGE_TOKEN")
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("--edge-token-file: %v", err)
+		}
+		token = strings.TrimSpace(string(b))
+	}
+	if token == "" {
+		return "", fmt.Errorf("no edge token: pass --edge-token-file or set REDFLAG_EDGE_TOKEN")
+	}
+	return token, nil
 }

@@ -12,8 +12,10 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/redflag/redflag/backend/edge/mirror"
 	"github.com/redflag/redflag/backend/public"
 	"github.com/redflag/redflag/backend/server"
+	"github.com/redflag/redflag/backend/workflow"
 	"github.com/redflag/redflag/lists/cmd/cmdline"
 )
 
@@ -40,6 +42,8 @@ func Serve(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 	fs.StringVar(&cfg.BodyLimit, "body-limit", "32M", "largest admin request body")
 	fs.DurationVar(&cfg.MaxAge, "max-age", public.DefaultMaxAge, "Cache-Control max-age of published objects (0s: clients revalidate every poll)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
+	edgeURL := fs.String("edge", os.Getenv("REDFLAG_EDGE"), "edge Worker URL to keep in step: every publication is pushed to it (env REDFLAG_EDGE)")
+	edgeTokenFile := fs.String("edge-token-file", "", "file holding the edge Worker's EDGE_TOKEN secret (default: env REDFLAG_EDGE_TOKEN)")
 	if st, done := cmdline.Parse(fs, args); done {
 		return st
 	}
@@ -60,6 +64,14 @@ func Serve(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 		return cmdline.Fail(stderr, "serve", exitUsage, "--log-level: %v", err)
 	}
 	cfg.Logger = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: lv}))
+	var edge *mirror.Edge
+	if *edgeURL != "" {
+		token, err := edgeToken(*edgeTokenFile)
+		if err != nil {
+			return cmdline.Fail(stderr, "serve", exitUsage, "%v", err)
+		}
+		edge = &mirror.Edge{URL: *edgeURL, Token: token}
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
@@ -75,9 +87,32 @@ func Serve(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 			fmt.Fprintf(stdout, "  list %s: version %d, %d entries: http://%s/v1/lists/%s/snapshot\n", ix.Name, ix.Version, ix.Entries, addr, ix.Name)
 		}
 		fmt.Fprintf(stdout, "  admin console: http://%s/admin (sign in with a token: redflag token create --data %s --name NAME --role admin)\n", addr, cfg.DataDir)
+		if edge != nil {
+			fmt.Fprintf(stdout, "  edge: every publication is pushed to %s\n", edge.URL)
+			go mirror.Follow(ctx, "http://"+addr, *edge, publishedVersions(s.Workflow), mirror.FollowConfig{Log: cfg.Logger})
+		}
 	})
 	if err != nil {
 		return cmdline.Fail(stderr, "serve", exitFail, "%v", err)
 	}
 	return exitOK
+}
+
+// publishedVersions reports the workflow's published lists to mirror.Follow.
+func publishedVersions(w *workflow.Service) mirror.Origin {
+	return func(ctx context.Context) (map[string]uint64, bool, error) {
+		lists, err := w.Lists(ctx)
+		if err != nil {
+			return nil, false, err
+		}
+		versions := map[string]uint64{}
+		pending := false
+		for _, l := range lists {
+			if l.Published > 0 {
+				versions[l.Name] = l.Published
+			}
+			pending = pending || l.DeltasPending
+		}
+		return versions, pending, nil
+	}
 }

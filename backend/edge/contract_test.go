@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redflag/redflag/backend/edge/app"
 	"github.com/redflag/redflag/backend/publish"
@@ -108,6 +109,29 @@ func TestContract(t *testing.T) {
 
 	t.Run("writes", func(t *testing.T) { testWrites(t, e) })
 	t.Run("push errors", func(t *testing.T) { testPushErrors(t, o, e) })
+	t.Run("serve --edge pushes every publication", func(t *testing.T) { testFollow(t, e) })
+}
+
+// testFollow: a redflag serve started with --edge keeps the edge in step
+// with publications made without --edge, including its first state.
+func testFollow(t *testing.T, e *edge) {
+	f := startOrigin(t, "--edge", e.url, "--edge-token-file", e.tokenFile)
+	waitEdge := func(want publish.Index) {
+		t.Helper()
+		for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+			st, _, body := do(t, "GET", e.url+"/v1/lists/default", nil)
+			var got publish.Index
+			if st == http.StatusOK && json.Unmarshal(body, &got) == nil && got.Version == want.Version && got.Snapshot.SHA256 == want.Snapshot.SHA256 {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("edge still at %d %.120q, want version %d from the origin", st, body, want.Version)
+			}
+		}
+	}
+	waitEdge(index(t, f.url)) // the seeded list, pushed at start
+	t.Logf("%s", f.publish(t, "followed.example", nil))
+	waitEdge(index(t, f.url))
 }
 
 // testPushErrors: the CLI says what is wrong with a push and exits non-zero.

@@ -109,13 +109,13 @@ type origin struct {
 	proc             *proc
 }
 
-func startOrigin(t *testing.T) *origin {
+func startOrigin(t *testing.T, flags ...string) *origin {
 	t.Helper()
 	o := &origin{data: t.TempDir()}
 	addr := freeAddr(t)
 	o.url = "http://" + addr
 	start := time.Now()
-	o.proc = startProc(t, "", nil, redflagBin, "serve", "--addr", addr, "--data", o.data, "--review=off", "--log-level", "warn")
+	o.proc = startProc(t, "", nil, redflagBin, append([]string{"serve", "--addr", addr, "--data", o.data, "--review=off", "--log-level", "warn"}, flags...)...)
 	o.proc.waitFor(t, o.url+"/readyz", start, time.Minute)
 	o.token = strings.TrimSpace(o.run(t, "token", "create", "--data", o.data, "--name", "alice", "--role", "admin"))
 	return o
@@ -135,7 +135,7 @@ func (o *origin) run(t *testing.T, args ...string) string {
 }
 
 // publish proposes one entry, approves it (review is off) and publishes,
-// pushing to the edge.
+// pushing to the edge e (nil: no push).
 func (o *origin) publish(t *testing.T, domain string, e *edge) string {
 	t.Helper()
 	return o.approveAndPublish(t, e, o.run(t, "admin", "propose", "--reason", "contract test", "--add", domain, "--kind", "flagged",
@@ -166,6 +166,9 @@ func (o *origin) approveAndPublish(t *testing.T, e *edge, out string) string {
 		t.Fatalf("propose: no change id in %s (%v)", out, err)
 	}
 	o.run(t, "admin", "approve", fmt.Sprint(ch.ID), "--comment", "ok")
+	if e == nil {
+		return o.run(t, "admin", "publish")
+	}
 	return o.run(t, "admin", "publish", "--edge", e.url, "--edge-token-file", e.tokenFile)
 }
 

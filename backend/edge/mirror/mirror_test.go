@@ -2,6 +2,7 @@ package mirror
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,7 +10,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/redflag/redflag/backend/edge/app"
 	"github.com/redflag/redflag/backend/publish"
@@ -180,4 +183,78 @@ func TestFetchDuringPublication(t *testing.T) {
 			t.Errorf("snapshot %s of another version in the set", o.Key)
 		}
 	}
+}
+
+// TestFollow: Follow pushes the origin's first state and each later
+// publication, and keeps trying while the edge refuses writes.
+func TestFollow(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := server.New(ctx, server.Config{DataDir: t.TempDir(), ReviewOff: true, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	origin := httptest.NewServer(s.Echo)
+	defer origin.Close()
+
+	b := &bucket{objects: map[string][]byte{}}
+	worker := app.New(b, app.Config{Token: "secret"})
+	var refusals atomic.Int32
+	refusals.Store(3)
+	edge := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && refusals.Add(-1) >= 0 {
+			http.Error(w, `{"error":"unauthorized"}`, http.StatusUnauthorized) // not retried by Put
+			return
+		}
+		worker.ServeHTTP(w, r)
+	}))
+	defer edge.Close()
+
+	versions := func(ctx context.Context) (map[string]uint64, bool, error) {
+		lists, err := s.Workflow.Lists(ctx)
+		out := map[string]uint64{}
+		pending := false
+		for _, l := range lists {
+			out[l.Name] = l.Published
+			pending = pending || l.DeltasPending
+		}
+		return out, pending, err
+	}
+	go Follow(ctx, origin.URL, Edge{URL: edge.URL, Token: "secret"}, versions,
+		FollowConfig{Every: 10 * time.Millisecond, MaxGap: 40 * time.Millisecond, Log: quiet})
+
+	edgeAt := func(want uint64) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			raw, _ := b.Get(ctx, publish.IndexKey("default"))
+			var ix publish.Index
+			if json.Unmarshal(raw, &ix) == nil && ix.Version == want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("edge index %.100q, want version %d", raw, want)
+			}
+		}
+	}
+	first, _, _ := versions(ctx)
+	edgeAt(first["default"])
+	if refusals.Load() >= 0 {
+		t.Errorf("the edge refused no write (%d refusals left)", refusals.Load())
+	}
+
+	a := workflow.Actor{Name: "alice", Role: "admin"}
+	ch, _, err := s.Workflow.Propose(ctx, a, "default", workflow.Proposal{Reason: "test", Add: []workflow.EntryInput{{
+		Pattern: "followed.example", Kind: "flagged", Authority: "T", Date: "2026-11-20", Reference: "https://t.example/"}}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Workflow.Review(ctx, a, ch.ID, true, "ok"); err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.Workflow.Publish(ctx, a, "default", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edgeAt(v.Version)
 }
