@@ -15,7 +15,6 @@ import (
 	"github.com/redflag/redflag/backend/edge/mirror"
 	"github.com/redflag/redflag/backend/public"
 	"github.com/redflag/redflag/backend/server"
-	"github.com/redflag/redflag/backend/workflow"
 	"github.com/redflag/redflag/lists/cmd/cmdline"
 )
 
@@ -89,30 +88,11 @@ func Serve(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 		fmt.Fprintf(stdout, "  admin console: http://%s/admin (sign in with a token: redflag token create --data %s --name NAME --role admin)\n", addr, cfg.DataDir)
 		if edge != nil {
 			fmt.Fprintf(stdout, "  edge: every publication is pushed to %s\n", edge.URL)
-			go mirror.Follow(ctx, "http://"+addr, *edge, publishedVersions(s.Workflow), mirror.FollowConfig{Log: cfg.Logger})
+			go mirror.Follow(ctx, "http://"+addr, *edge, mirror.FromWorkflow(s.Workflow), mirror.FollowConfig{Log: cfg.Logger})
 		}
 	})
 	if err != nil {
 		return cmdline.Fail(stderr, "serve", exitFail, "%v", err)
 	}
 	return exitOK
-}
-
-// publishedVersions reports the workflow's published lists to mirror.Follow.
-func publishedVersions(w *workflow.Service) mirror.Origin {
-	return func(ctx context.Context) (map[string]uint64, bool, error) {
-		lists, err := w.Lists(ctx)
-		if err != nil {
-			return nil, false, err
-		}
-		versions := map[string]uint64{}
-		pending := false
-		for _, l := range lists {
-			if l.Published > 0 {
-				versions[l.Name] = l.Published
-			}
-			pending = pending || l.DeltasPending
-		}
-		return versions, pending, nil
-	}
 }

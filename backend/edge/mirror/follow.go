@@ -5,11 +5,32 @@ import (
 	"log/slog"
 	"maps"
 	"time"
+
+	"github.com/redflag/redflag/backend/workflow"
 )
 
 // Origin reports what the origin has published: each list's current
 // version, and whether deltas to those versions are still being made.
 type Origin func(ctx context.Context) (versions map[string]uint64, deltasPending bool, err error)
+
+// FromWorkflow reports what a publisher's workflow has published.
+func FromWorkflow(w *workflow.Service) Origin {
+	return func(ctx context.Context) (map[string]uint64, bool, error) {
+		lists, err := w.Lists(ctx)
+		if err != nil {
+			return nil, false, err
+		}
+		versions := map[string]uint64{}
+		pending := false
+		for _, l := range lists {
+			if l.Published > 0 {
+				versions[l.Name] = l.Published
+			}
+			pending = pending || l.DeltasPending
+		}
+		return versions, pending, nil
+	}
+}
 
 // FollowConfig tunes Follow.
 type FollowConfig struct {

@@ -73,16 +73,7 @@ func TestMirror(t *testing.T) {
 	defer s.Close()
 	origin := httptest.NewServer(s.Echo)
 	defer origin.Close()
-	a := workflow.Actor{Name: "alice", Role: "admin"}
-	ch, _, err := s.Workflow.Propose(ctx, a, "default", workflow.Proposal{Reason: "test", Add: []workflow.EntryInput{{
-		Pattern: "mirror.example", Kind: "flagged", Authority: "T", Date: "2026-11-20", Reference: "https://t.example/"}}}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Workflow.Review(ctx, a, ch.ID, true, "ok"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Workflow.Publish(ctx, a, "default", false); err != nil {
+	if _, err := publishEntry(ctx, s, "mirror.example"); err != nil {
 		t.Fatal(err)
 	}
 	s.Workflow.Wait()
@@ -144,7 +135,6 @@ func TestFetchDuringPublication(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	a := workflow.Actor{Name: "alice", Role: "admin"}
 	catalogs := 0
 	var published uint64
 	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -155,19 +145,11 @@ func TestFetchDuringPublication(t *testing.T) {
 		if r.URL.Path == "/v1/lists" && catalogs == 1 {
 			// The next version is published right after the first read
 			// of the catalog.
-			ch, _, err := s.Workflow.Propose(ctx, a, "default", workflow.Proposal{Reason: "test", Add: []workflow.EntryInput{{
-				Pattern: "during.example", Kind: "flagged", Authority: "T", Date: "2026-11-20", Reference: "https://t.example/"}}}, "")
-			if err == nil {
-				_, err = s.Workflow.Review(ctx, a, ch.ID, true, "ok")
-			}
-			if err == nil {
-				var v store.Version
-				v, err = s.Workflow.Publish(ctx, a, "default", false)
-				published = v.Version
-			}
+			v, err := publishEntry(ctx, s, "during.example")
 			if err != nil {
 				t.Error(err)
 			}
+			published = v.Version
 		}
 	}))
 	defer origin.Close()
@@ -211,16 +193,7 @@ func TestFollow(t *testing.T) {
 	}))
 	defer edge.Close()
 
-	versions := func(ctx context.Context) (map[string]uint64, bool, error) {
-		lists, err := s.Workflow.Lists(ctx)
-		out := map[string]uint64{}
-		pending := false
-		for _, l := range lists {
-			out[l.Name] = l.Published
-			pending = pending || l.DeltasPending
-		}
-		return out, pending, err
-	}
+	versions := FromWorkflow(s.Workflow)
 	go Follow(ctx, origin.URL, Edge{URL: edge.URL, Token: "secret"}, versions,
 		FollowConfig{Every: 10 * time.Millisecond, MaxGap: 40 * time.Millisecond, Log: quiet})
 
@@ -243,18 +216,24 @@ func TestFollow(t *testing.T) {
 		t.Errorf("the edge refused no write (%d refusals left)", refusals.Load())
 	}
 
-	a := workflow.Actor{Name: "alice", Role: "admin"}
-	ch, _, err := s.Workflow.Propose(ctx, a, "default", workflow.Proposal{Reason: "test", Add: []workflow.EntryInput{{
-		Pattern: "followed.example", Kind: "flagged", Authority: "T", Date: "2026-11-20", Reference: "https://t.example/"}}}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Workflow.Review(ctx, a, ch.ID, true, "ok"); err != nil {
-		t.Fatal(err)
-	}
-	v, err := s.Workflow.Publish(ctx, a, "default", false)
+	v, err := publishEntry(ctx, s, "followed.example")
 	if err != nil {
 		t.Fatal(err)
 	}
 	edgeAt(v.Version)
+}
+
+// publishEntry lists pattern in the default list and publishes it (the
+// server runs with review off).
+func publishEntry(ctx context.Context, s *server.Server, pattern string) (store.Version, error) {
+	a := workflow.Actor{Name: "alice", Role: "admin"}
+	ch, _, err := s.Workflow.Propose(ctx, a, "default", workflow.Proposal{Reason: "test", Add: []workflow.EntryInput{{
+		Pattern: pattern, Kind: "flagged", Authority: "T", Date: "2026-11-20", Reference: "https://t.example/"}}}, "")
+	if err != nil {
+		return store.Version{}, err
+	}
+	if _, err := s.Workflow.Review(ctx, a, ch.ID, true, "ok"); err != nil {
+		return store.Version{}, err
+	}
+	return s.Workflow.Publish(ctx, a, "default", false)
 }
