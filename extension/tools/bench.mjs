@@ -81,11 +81,11 @@ async function scanBench(b, ctl, n) {
       return undefined;
     });
     const s = stats.lastScan;
-    rows.push({ targets: s.targets, collectMs: s.collectMs, sendMs: s.sendMs, answerMarkMs: s.answerMarkMs, checkMs: s.checkMs, scriptMs: s.collectMs + s.markMs + s.sendMs + s.answerMarkMs, doneMs: s.doneMs, marked: await page.locator('.redflag-badge').count() });
+    rows.push({ targets: s.targets, collectMs: s.collectMs, linksMs: s.linksMs, proseMs: s.proseMs, sendMs: s.sendMs, answerMarkMs: s.answerMarkMs, checkMs: s.checkMs, scriptMs: s.collectMs + s.markMs + s.sendMs + s.answerMarkMs, doneMs: s.doneMs, marked: await page.locator('.redflag-badge').count() });
   }
   await page.close();
   const out = { links: n, runs: RUNS, targets: rows[0].targets, marked: rows[0].marked };
-  for (const k of ['collectMs', 'sendMs', 'answerMarkMs', 'scriptMs', 'checkMs', 'doneMs']) out[k] = median(rows.map((r) => r[k]));
+  for (const k of ['collectMs', 'linksMs', 'proseMs', 'sendMs', 'answerMarkMs', 'scriptMs', 'checkMs', 'doneMs']) out[k] = median(rows.map((r) => r[k]));
   out.scriptMsAll = rows.map((r) => round(r.scriptMs));
   return out;
 }
