@@ -49,7 +49,13 @@ $(WASM): $(EMBED)/default.snap $(EMBED)/trusted.pub $(GO_SOURCES) wasm/build/sli
 	GOOS=wasip1 GOARCH=wasm $(GO) build -modfile=$$(wasm/build/slim-modfile.sh $(BIN)/wasm-mod) \
 	  -buildmode=c-shared -trimpath -ldflags='-s -w' -o $@ ./wasm/cmd/checker
 
-wasm: $(WASM)
+# The module's identity, which names its copy in Cache Storage (checker.js).
+WASM_ID := extension/checker/module-id.js
+$(WASM_ID): $(WASM)
+	printf "// Written by make: the module's identity (hash), naming its copy in Cache Storage.\nexport const MODULE_ID = '%s';\n" \
+	  $$(sha256sum $< | cut -c1-24) > $@
+
+wasm: $(WASM) $(WASM_ID)
 
 # Packages whose tests also run compiled to WebAssembly.
 WASM_GO_TESTS := ./lists/canon ./lists/check ./lists/snapshot ./wasm/checker ./wasm/protocol
@@ -81,7 +87,7 @@ test-go:
 # The checker module in Node, loaded as the extension loads it, checked
 # against the redflag command; then the list core's own tests compiled to
 # WebAssembly (GOOS=js, Node as the executor).
-test-wasm: $(WASM) $(BIN)/redflag
+test-wasm: $(WASM) $(WASM_ID) $(BIN)/redflag
 	REDFLAG_BIN=$(BIN)/redflag node --test wasm/test/*.test.mjs
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec $(WASM_GO_TESTS)
 
@@ -94,7 +100,7 @@ bench-lists: embedded
 # GOOS=js alternative, in Node and in Chromium's MV3 service worker
 # (wasm/bench/run.sh; Chromium needs apt-get install chromium and npm
 # install in extension/).
-bench-wasm: $(WASM)
+bench-wasm: $(WASM) $(WASM_ID)
 	wasm/bench/run.sh
 
 # Publisher: 1M-entry publication, admin paging, RSS, and snapshot GET
@@ -114,7 +120,7 @@ fuzz: embedded
 	done
 
 clean:
-	rm -rf $(BIN) $(EMBED)/default.snap $(EMBED)/trusted.pub $(WASM)
+	rm -rf $(BIN) $(EMBED)/default.snap $(EMBED)/trusted.pub $(WASM) $(WASM_ID)
 
 ## Extension (extension/): loadable builds for Chromium and Firefox, and
 ## the browser tests (Playwright driving Debian's chromium; see README

@@ -304,17 +304,58 @@ test('an update from redflag serve makes the next navigation warn, without a res
   await page.close();
 });
 
-test('the updated list survives a restart of the service worker (stored)', async () => {
+// waitFor polls cond until it holds, for up to 15 s.
+async function waitFor(cond, what) {
+  const deadline = Date.now() + 15000;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// restartWorker stops the service worker; the next message starts a new
+// one, whose status it returns once ready.
+async function restartWorker() {
   const page = await b.context.newPage();
   const cdp = await b.context.newCDPSession(page);
   await cdp.send('ServiceWorker.enable');
   await cdp.send('ServiceWorker.stopAllWorkers');
   await cdp.detach();
-  const s = await ctl.ready(); // the message starts a new worker
+  await page.close();
+  return ctl.ready();
+}
+
+test('the updated list survives a restart of the service worker (stored)', async () => {
+  const s = await restartWorker();
   assert.match(s.timings.start.storedResult, new RegExp(`^loaded ${published}$`));
   assert.equal(s.list.version, published);
+  assert.equal(s.timings.start.checker.moduleFrom, 'cache', 'a restart compiles the module from its Cache Storage copy');
+  const page = await b.context.newPage();
   await gotoWarning(page, 'http://newlyflagged.com/');
   await page.close();
+});
+
+test('a damaged copy of the module in Cache Storage is replaced by the packaged one', async () => {
+  const cached = () => ctl.page.evaluate(async () => {
+    const cache = await caches.open('redflag-checker');
+    return Promise.all((await cache.keys()).map(async (k) => ({ url: k.url, bytes: (await (await cache.match(k)).arrayBuffer()).byteLength })));
+  });
+  const [copy] = await cached();
+  const packaged = readFileSync(new URL('../build/chromium/checker/redflag.wasm', import.meta.url)).length;
+  assert.equal(copy.bytes, packaged, 'the copy is the packaged module');
+  await ctl.page.evaluate(async (url) => {
+    const cache = await caches.open('redflag-checker');
+    await cache.put(url, new Response(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 2, 3]), { headers: { 'content-type': 'application/wasm' } }));
+  }, copy.url);
+  let s = await restartWorker();
+  assert.equal(s.timings.start.checker.moduleFrom, 'package');
+  assert.equal(s.list.version, published, 'the stored list is loaded as usual');
+  const page = await b.context.newPage();
+  await gotoWarning(page, visit('http://jobs.silverstarchina.com/'));
+  await page.close();
+  await waitFor(async () => (await cached())[0]?.bytes === packaged, 'the copy is written again');
+  s = await restartWorker();
+  assert.equal(s.timings.start.checker.moduleFrom, 'cache');
 });
 
 test('a tampered snapshot is rejected and the current list keeps working', async () => {
