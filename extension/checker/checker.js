@@ -31,7 +31,9 @@
 //   await checker.applyDelta(bytes);// a signed delta from the current list
 //     // both -> { ok, version, error }: the signature must verify against a
 //     // trusted key, the version must be newer than the current one; on any
-//     // failure the current list stays, untouched, and version is its version
+//     // failure the current list stays, untouched, and version is its version;
+//     // load also says who verified the signature: verifiedBy 'webcrypto'
+//     // (native Ed25519, where available) or 'module'
 //   await checker.addTrustedKeys(['ed25519:BASE64', ...]);
 //     // trust more signing keys at run time (the extension's managed
 //     // policy); -> { ok, version, keyIds, error }, all keys or none
@@ -244,9 +246,58 @@ async function update(b, what, fn) {
   });
 }
 
-/** Replaces the list with a newer signed snapshot of it. */
-export function load(snapshot) {
-  return update(snapshot, 'load', (n) => exports.rf_load(n));
+/**
+ * Replaces the list with a newer signed snapshot of it. Where WebCrypto
+ * has Ed25519, it checks the signature (natively, several times faster
+ * than the module: wasm/PROTOCOL.md, "Loading a large list") and the
+ * module checks the rest; otherwise, or when WebCrypto says no, the module
+ * checks everything and explains what is wrong. The answer's verifiedBy
+ * says which: 'webcrypto' or 'module'.
+ */
+export async function load(snapshot) {
+  // A copy taken at the call: what is verified is what is loaded, whatever
+  // the caller does with its array meanwhile.
+  const src = asBytes(snapshot)?.slice();
+  await ready;
+  if (src && (await signatureVerifies(src))) {
+    return { ...(await update(src, 'load', (n) => exports.rf_load_verified(n))), verifiedBy: 'webcrypto' };
+  }
+  return { ...(await update(src ?? snapshot, 'load', (n) => exports.rf_load(n))), verifiedBy: 'module' };
+}
+
+// The trailer of a signed file: 8-byte key id, 64-byte Ed25519 signature
+// over every byte before it (lists/FORMAT.md).
+const KEY_ID_BYTES = 8;
+const SIGNATURE_BYTES = 64;
+const webKeys = new Map(); // key id (hex) → CryptoKey
+
+// signatureVerifies tells whether WebCrypto verifies b's signature with the
+// trusted key its key id names; false also when it cannot tell (no
+// WebCrypto Ed25519, unknown key).
+async function signatureVerifies(b) {
+  if (b.length < KEY_ID_BYTES + SIGNATURE_BYTES || !globalThis.crypto?.subtle) return false;
+  const end = b.length - SIGNATURE_BYTES;
+  const id = b.subarray(end - KEY_ID_BYTES, end);
+  try {
+    const key = await webKey(id);
+    return key !== null && (await crypto.subtle.verify({ name: 'Ed25519' }, key, b.subarray(end), b.subarray(0, end)));
+  } catch {
+    return false; // no Ed25519 in this WebCrypto
+  }
+}
+
+async function webKey(id) {
+  const pub = call(() => {
+    const at = exports.rf_buffer(id.length);
+    bytes().set(id, at);
+    const n = exports.rf_key(id.length);
+    return n === 32 ? bytes().slice(exports.rf_output(), exports.rf_output() + n) : null;
+  });
+  if (pub === null) return null;
+  // Keyed by the key itself, so a key id can never fetch another key.
+  const hex = Array.from(pub, (x) => x.toString(16).padStart(2, '0')).join('');
+  if (!webKeys.has(hex)) webKeys.set(hex, await crypto.subtle.importKey('raw', pub, { name: 'Ed25519' }, false, ['verify']));
+  return webKeys.get(hex);
 }
 
 /** Moves the list forward by a signed delta. */

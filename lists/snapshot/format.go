@@ -124,13 +124,22 @@ func OpenNewer(b []byte, trust *keys.Set, name string, current uint64) (*Snapsho
 	if err != nil {
 		return nil, err
 	}
-	if s.Name != name {
-		return nil, fmt.Errorf("snapshot: list %q, want %q: %w", s.Name, name, ErrWrongBase)
-	}
-	if s.Version <= current {
-		return nil, fmt.Errorf("snapshot: version %d, have %d: %w", s.Version, current, ErrNotNewer)
+	if err := s.Follows(name, current); err != nil {
+		return nil, err
 	}
 	return s, nil
+}
+
+// Follows reports whether s is a later version of the list name than
+// version current: the check that keeps a client from being rolled back.
+func (s *Snapshot) Follows(name string, current uint64) error {
+	if s.Name != name {
+		return fmt.Errorf("snapshot: list %q, want %q: %w", s.Name, name, ErrWrongBase)
+	}
+	if s.Version <= current {
+		return fmt.Errorf("snapshot: version %d, have %d: %w", s.Version, current, ErrNotNewer)
+	}
+	return nil
 }
 
 // Verify reports whether b is a snapshot signed by a key in trust, without

@@ -118,6 +118,57 @@ func TestUpdates(t *testing.T) {
 	}
 }
 
+// TestLoadSignatureVerified: the host checked the signature; everything
+// else is still refused here, and a refusal keeps the current list.
+func TestLoadSignatureVerified(t *testing.T) {
+	pub := priv.Public().(ed25519.PublicKey)
+	c, err := Open(build(t, 5, "old.com").Bytes(), keys.NewSet(pub))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, otherPriv, _ := keys.Generate()
+	byOther, err := snapshot.Build(snapshot.Options{Name: data.Name, Version: 30, Created: time.Unix(0, 0)}, nil, otherPriv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherName, err := snapshot.Build(snapshot.Options{Name: "another-list", Version: 30, Created: time.Unix(0, 0)}, nil, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1 := build(t, 10, "a-front.com")
+	steps := []struct {
+		name    string
+		b       []byte
+		wantErr error
+		version uint64
+	}{
+		{"signed by an untrusted key", byOther.Bytes(), snapshot.ErrUnknownKey, 5},
+		{"another list", otherName.Bytes(), snapshot.ErrWrongBase, 5},
+		{"malformed", []byte("RFSNAP garbage"), snapshot.ErrVersion, 5},
+		{"older", build(t, 4, "a-front.com").Bytes(), snapshot.ErrNotNewer, 5},
+		{"v1", v1.Bytes(), nil, 10},
+		{"v1 again", v1.Bytes(), snapshot.ErrNotNewer, 10},
+	}
+	for _, s := range steps {
+		err := c.LoadSignatureVerified(s.b)
+		if s.wantErr == nil && err != nil || s.wantErr != nil && !errors.Is(err, s.wantErr) {
+			t.Errorf("%s: err = %v, want %v", s.name, err, s.wantErr)
+		}
+		if v := c.List().Version; v != s.version {
+			t.Errorf("%s: version %d, want %d", s.name, v, s.version)
+		}
+	}
+	trusted, other := keys.IDOf(pub), keys.IDOf(otherPriv.Public().(ed25519.PublicKey))
+	if got := c.KeyFor(trusted[:]); !got.Equal(pub) {
+		t.Errorf("KeyFor(trusted id) = %x", got)
+	}
+	for _, id := range [][]byte{other[:], nil, make([]byte, 9)} {
+		if got := c.KeyFor(id); got != nil {
+			t.Errorf("KeyFor(%x) = %x, want nil", id, got)
+		}
+	}
+}
+
 func TestLoadCopiesItsInput(t *testing.T) {
 	c, err := Open(build(t, 5, "old.com").Bytes(), keys.NewSet(priv.Public().(ed25519.PublicKey)))
 	if err != nil {

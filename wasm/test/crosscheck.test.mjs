@@ -46,7 +46,7 @@ test('answers as redflag check --json on the same snapshot', async () => {
   const st = await checker.addTrustedKeys([lists.pubText.a]);
   assert.equal(st.ok, true, st.error);
   const loaded = await checker.load(lists.read('v1.snap'));
-  assert.deepEqual(loaded, { ok: true, version: lists.versions.v1 });
+  assert.deepEqual(loaded, { ok: true, version: lists.versions.v1, verifiedBy: 'webcrypto' });
 
   const out = redflag(['check', '--json', '--snapshot', lists.file('v1.snap'), '--pub', lists.file('a.pub'), '--', ...inputs], { allow: [0, 1, 2] });
   const want = out.trim().split('\n').map((l) => JSON.parse(l));

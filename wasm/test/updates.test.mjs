@@ -44,7 +44,7 @@ test('a snapshot signed by an unknown key is refused until its key is trusted', 
 
 test('load takes a newer snapshot and refuses replays', async () => {
   let r = await checker.load(lists.read('v1.snap'));
-  assert.deepEqual(r, { ok: true, version: lists.versions.v1 });
+  assert.deepEqual(r, { ok: true, version: lists.versions.v1, verifiedBy: 'webcrypto' });
   still(lists.versions.v1);
   assert.equal(checker.check('https://github.com/some-user/x').verdict, 'flagged');
   assert.equal(checker.info().entries, 10);
@@ -62,6 +62,22 @@ test('load takes a newer snapshot and refuses replays', async () => {
   r = await checker.load('not bytes');
   assert.equal(r.ok, false);
   assert.match(r.error, /wants bytes/);
+  still(lists.versions.v1);
+});
+
+test('a newer snapshot altered anywhere is refused, whoever checks its signature', async () => {
+  const good = lists.read('v2.snap');
+  for (const at of [0, 40, good.length >> 1, good.length - 73, good.length - 72, good.length - 65, good.length - 64, good.length - 1]) {
+    const bad = good.slice();
+    bad[at] ^= 0x10;
+    const r = await checker.load(bad);
+    assert.equal(r.ok, false, `byte ${at} of ${good.length} altered`);
+    assert.equal(r.verifiedBy, 'module', 'WebCrypto said no: the module checks it again and says why');
+    assert.match(r.error, /^snapshot: ./);
+    still(lists.versions.v1);
+  }
+  const r = await checker.load(good.subarray(0, good.length - 1));
+  assert.equal(r.ok, false, 'truncated');
   still(lists.versions.v1);
 });
 
@@ -96,4 +112,13 @@ test('a delta moves the list forward; snapshotBytes then equals the newer snapsh
   r = await checker.load(lists.read('v1.snap'));
   assert.equal(r.ok, false, 'no way back to v1');
   still(lists.versions.v2);
+});
+
+test('the bytes WebCrypto verified are the bytes loaded, even if the caller changes its array meanwhile', async () => {
+  const bytes = lists.read('v3.snap').slice();
+  const pending = checker.load(bytes);
+  bytes.fill(0); // while the signature is being checked
+  const r = await pending;
+  assert.deepEqual(r, { ok: true, version: lists.versions.v3, verifiedBy: 'webcrypto' });
+  assert.deepEqual(checker.snapshotBytes(), lists.read('v3.snap'));
 });

@@ -148,6 +148,28 @@ func rfLoad(n uint32) uint32 {
 	return respondJSON(current())
 }
 
+// rf_load_verified is rf_load for a snapshot whose signature the host has
+// verified with the key rf_key gave it (wasm/PROTOCOL.md).
+//
+//go:wasmexport rf_load_verified
+func rfLoadVerified(n uint32) uint32 {
+	defer guard("load")
+	if err := state.LoadSignatureVerified(in[:n]); err != nil {
+		return respondJSON(failed(err))
+	}
+	return respondJSON(current())
+}
+
+// rf_key makes the trusted public key whose 8-byte id is in the input
+// region the output region, and returns its length: 32, or 0 if no
+// trusted key has that id.
+//
+//go:wasmexport rf_key
+func rfKey(n uint32) uint32 {
+	defer guard("key")
+	return respond(state.KeyFor(in[:n]))
+}
+
 //go:wasmexport rf_apply_delta
 func rfApplyDelta(n uint32) uint32 {
 	defer guard("applyDelta")
