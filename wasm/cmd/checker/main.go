@@ -69,6 +69,14 @@ type status struct {
 	KeyIDs  []string `json:"keyIds,omitempty"`
 }
 
+// answerUpdate answers a call that may have replaced the list.
+func answerUpdate(err error) uint32 {
+	if err != nil {
+		return respondJSON(failed(err))
+	}
+	return respondJSON(current())
+}
+
 func current() status {
 	return status{OK: true, Version: state.List().Version}
 }
@@ -142,10 +150,7 @@ func rfCheck(n, mode uint32) (size uint32) {
 //go:wasmexport rf_load
 func rfLoad(n uint32) uint32 {
 	defer guard("load")
-	if err := state.Load(in[:n]); err != nil {
-		return respondJSON(failed(err))
-	}
-	return respondJSON(current())
+	return answerUpdate(state.Load(in[:n]))
 }
 
 // rf_load_verified is rf_load for a snapshot whose signature the host has
@@ -154,10 +159,7 @@ func rfLoad(n uint32) uint32 {
 //go:wasmexport rf_load_verified
 func rfLoadVerified(n uint32) uint32 {
 	defer guard("load")
-	if err := state.LoadSignatureVerified(in[:n]); err != nil {
-		return respondJSON(failed(err))
-	}
-	return respondJSON(current())
+	return answerUpdate(state.LoadSignatureVerified(in[:n]))
 }
 
 // rf_key makes the trusted public key whose 8-byte id is in the input
@@ -173,10 +175,7 @@ func rfKey(n uint32) uint32 {
 //go:wasmexport rf_apply_delta
 func rfApplyDelta(n uint32) uint32 {
 	defer guard("applyDelta")
-	if err := state.ApplyDelta(in[:n]); err != nil {
-		return respondJSON(failed(err))
-	}
-	return respondJSON(current())
+	return answerUpdate(state.ApplyDelta(in[:n]))
 }
 
 //go:wasmexport rf_add_keys
