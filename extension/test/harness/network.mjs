@@ -19,8 +19,8 @@ function sitePage(host, path) {
   const h = host.replace(/:\d+$/, '');
   if (path.startsWith('/jobs')) return { type: 'text/html', body: fixture('jobboard.html') };
   if (path.startsWith('/many-links')) {
-    const n = Number(new URL(path, 'http://x').searchParams.get('n') ?? 5000);
-    return { type: 'text/html', body: manyLinks(n) };
+    const q = new URL(path, 'http://x').searchParams;
+    return { type: 'text/html', body: manyLinks(Number(q.get('n') ?? 5000), { emails: q.get('emails') !== '0' }) };
   }
   if (path === '/favicon.ico') return { status: 404, type: 'text/plain', body: 'none' };
   if (path.startsWith('/go?to=')) {
@@ -34,13 +34,15 @@ function sitePage(host, path) {
 }
 
 // manyLinks is a job board's search page with n job links, every 500th to
-// a listed domain, plus emails and bare domains in text.
-export function manyLinks(n) {
+// a listed domain, each with an email address in its text unless emails is
+// false.
+export function manyLinks(n, { emails = true } = {}) {
   const rows = [];
   for (let i = 0; i < n; i++) {
     const listed = i % 500 === 499;
     const host = listed ? `jobs${i}.silverstarchina.com` : `company${i}.example.com`;
-    rows.push(`<li><a href="https://${host}/apply/${i}">Senior engineer #${i}</a> at <span>Company ${i}</span>, contact hr${i}@company${i}.example.com</li>`);
+    const contact = emails ? `, contact hr${i}@company${i}.example.com` : ', apply today';
+    rows.push(`<li><a href="https://${host}/apply/${i}">Senior engineer #${i}</a> at <span>Company ${i}</span>${contact}</li>`);
   }
   return `<!doctype html><meta charset="utf-8"><title>Jobs</title><h1>${n} jobs</h1><ul>${rows.join('')}</ul>`;
 }
