@@ -7,7 +7,6 @@ import { allowlisted } from '../shared/settings.js';
 import { settings } from './config.js';
 
 const timings = { startedAt: performance.now() };
-let allowlist = [];
 
 // started: the checker is loaded, trusted keys from policy are added, and
 // the stored list is in when it is newer than the embedded one. Begun when
@@ -35,14 +34,13 @@ async function start() {
   timings.ready = performance.now();
 }
 
-// configure applies settings that change how checks answer: the
-// allowlist, and keys a policy trusts (before a stored list or an update
-// signed by one of them loads: both wait for it). Keys once trusted stay
-// trusted until the worker restarts.
+// configure adds the keys a policy trusts (before a stored list or an
+// update signed by one of them loads: both wait for it). Keys once trusted
+// stay trusted until the worker restarts. (The allowlist is read at each
+// check.)
 let configuring = Promise.resolve();
 let trusted = '[]'; // the keys last added, as JSON
 export function configure(values) {
-  allowlist = values.allowlist;
   const keys = JSON.stringify(values.trustedKeys);
   if (keys === trusted) return configuring;
   trusted = keys;
@@ -55,7 +53,7 @@ export function configure(values) {
   return configuring;
 }
 
-function applyAllowlist(r) {
+function applyAllowlist(r, allowlist) {
   if ((r.verdict === 'seized' || r.verdict === 'flagged') && allowlisted(hostOf(r), allowlist)) {
     return { ...r, verdict: 'clean', allowlisted: true };
   }
@@ -68,9 +66,15 @@ function hostOf(r) {
   return m ? m[1] : r.registrable;
 }
 
+// The allowlist comes from the newest settings at each check, so a check
+// right after a change already follows it.
+async function currentAllowlist() {
+  return (await settings()).values.allowlist;
+}
+
 export async function check(input) {
   await started;
-  const r = applyAllowlist(await checker.check(input));
+  const r = applyAllowlist(checker.check(input), await currentAllowlist());
   timings.firstVerdict ??= performance.now();
   return r;
 }
@@ -80,9 +84,10 @@ export async function check(input) {
 // are checked again in full when an allowlist needs their host.
 export async function checkMany(inputs, { verdictOnly = false } = {}) {
   await started;
+  const allowlist = await currentAllowlist();
   const results = checker.checkMany(inputs, { verdictOnly });
-  if (!verdictOnly || allowlist.length === 0) return results.map(applyAllowlist);
-  return results.map((r) => (listed(r) ? applyAllowlist(checker.check(r.input)) : r));
+  if (!verdictOnly || allowlist.length === 0) return results.map((r) => applyAllowlist(r, allowlist));
+  return results.map((r) => (listed(r) ? applyAllowlist(checker.check(r.input), allowlist) : r));
 }
 
 export async function info() {

@@ -113,13 +113,22 @@
     return out;
   }
 
+  // An absolute http(s) link as written, needing nothing done to it: most
+  // links, so one pattern test settles them.
+  const PLAIN_WEB_LINK = /^https?:[^\t\n\r]*$/i;
+
   function link(a, targets) {
-    if (a.hasAttribute(OURS)) return;
     // Absolute links as written (the checker canonicalizes); only relative
     // ones need the browser to resolve them.
-    let raw = a.getAttribute('href');
-    if (/[\t\n\r]/.test(raw)) raw = raw.replace(/[\t\n\r]/g, ''); // as browsers do
-    const href = /^(https?:|mailto:)/i.test(raw) ? raw : a.href;
+    const raw = a.getAttribute('href');
+    if (PLAIN_WEB_LINK.test(raw)) {
+      if (a[SEEN] === raw) return;
+      a[SEEN] = raw;
+      targets.push({ input: raw, link: a });
+      return;
+    }
+    const cleaned = raw.replace(/[\t\n\r]/g, ''); // as browsers do
+    const href = /^(https?:|mailto:)/i.test(cleaned) ? cleaned : a.href;
     if (a[SEEN] === href) return;
     a[SEEN] = href;
     if (/^mailto:/i.test(href)) {
