@@ -248,7 +248,7 @@ async function update(b, what, fn) {
 
 /**
  * Replaces the list with a newer signed snapshot of it. Where WebCrypto
- * has Ed25519, it checks the signature (natively: 1.5–8× faster than the
+ * has Ed25519, it checks the signature (natively: 1.5–6× faster than the
  * module, by engine; wasm/PROTOCOL.md, "Loading a large list") and the
  * module checks the rest; otherwise, or when WebCrypto says no, the module
  * checks everything and explains what is wrong. The answer's verifiedBy

@@ -77,7 +77,7 @@ func (c *Checker) Load(b []byte) error {
 
 // LoadSignatureVerified is Load for a host that has verified b's Ed25519
 // signature itself, with the key KeyFor gave it for b's key id: in a
-// browser, WebCrypto's native Ed25519 checks a 1M-entry snapshot 1.5–8×
+// browser, WebCrypto's native Ed25519 checks a 1M-entry snapshot 1.5–6×
 // faster than this module can, by engine (wasm/PROTOCOL.md, "Loading a
 // large list"). Everything else is checked here as in Load: the signing key is
 // trusted, the list is the same and newer, the bytes parse.
