@@ -68,24 +68,25 @@
     return el !== null && el.closest(`[${OURS}]`) !== null;
   }
 
-  // collect finds candidates under root: {input, link} for links and
-  // {input, text: root} for emails and domains in its text. Native calls do
-  // the walking (querySelectorAll, textContent): touching each node from
-  // script costs a binding crossing per property in a content script.
-  function collect(root, targets) {
+  // collect finds the candidates under root and adds them to batch (see
+  // want): for a link the <a> is its target, for an email or domain in the
+  // text {input, text: root}. Native calls do the walking
+  // (querySelectorAll, textContent): touching each node from script costs
+  // a binding crossing per property in a content script.
+  function collect(root, batch) {
     if (root.nodeType === 3) root = root.parentElement;
     if (root === null || root.nodeType !== 1 && root.nodeType !== 9) return;
     if (root.nodeType === 1) {
       if (ours(root)) return;
       const a = root.closest('a[href]');
-      if (a !== null) { link(a, targets); return; }
+      if (a !== null) { link(a, batch); return; }
     }
     // document.links is kept by the browser; a query walks the tree.
     const t0 = performance.now();
     const links = root === document.body || root === document ? document.links : root.querySelectorAll('a[href]');
-    for (let i = 0; i < links.length; i++) link(links[i], targets);
+    for (let i = 0; i < links.length; i++) link(links[i], batch);
     const t1 = performance.now();
-    for (const token of proseTokens(root)) targets.push({ input: token, text: root });
+    for (const token of proseTokens(root)) want(batch, token, { input: token, text: root });
     timing.linksMs += t1 - t0;
     timing.proseMs += performance.now() - t1;
   }
@@ -113,18 +114,37 @@
     return out;
   }
 
+  // want adds one candidate found by a scan: an input not asked about yet
+  // goes to batch.ask (and its entry in known to batch.records), one
+  // already asked waits for that answer, one known to be listed goes to
+  // batch.listed to be marked at once.
+  function want(batch, input, target) {
+    batch.found++;
+    const k = known.get(input);
+    if (k === undefined) {
+      const rec = { summary: null, targets: [target] };
+      known.set(input, rec);
+      batch.ask.push(input);
+      batch.records.push(rec);
+    } else if (k.targets !== null) {
+      k.targets.push(target);
+    } else if (k.summary !== null) {
+      batch.listed.push([target, k.summary]);
+    }
+  }
+
   // An absolute http(s) link as written, needing nothing done to it: most
   // links, so one pattern test settles them.
   const PLAIN_WEB_LINK = /^https?:[^\t\n\r]*$/i;
 
-  function link(a, targets) {
+  function link(a, batch) {
     // Absolute links as written (the checker canonicalizes); only relative
     // ones need the browser to resolve them.
     const raw = a.getAttribute('href');
     if (PLAIN_WEB_LINK.test(raw)) {
       if (a[SEEN] === raw) return;
       a[SEEN] = raw;
-      targets.push({ input: raw, link: a });
+      want(batch, raw, a);
       return;
     }
     const cleaned = raw.replace(/[\t\n\r]/g, ''); // as browsers do
@@ -134,15 +154,16 @@
     if (/^mailto:/i.test(href)) {
       let addr = href.slice(7).split('?')[0];
       try { addr = decodeURIComponent(addr); } catch { /* as written */ }
-      if (addr.includes('@') && !/\s/.test(addr)) targets.push({ input: addr, link: a });
+      if (addr.includes('@') && !/\s/.test(addr)) want(batch, addr, a);
     } else if (/^https?:/i.test(href)) {
-      targets.push({ input: href, link: a });
+      want(batch, href, a);
     }
   }
 
+  // mark marks a target: an <a>, or {input, text: root} for text.
   function mark(target, summary) {
-    if (target.link) {
-      const a = target.link;
+    if (target.nodeType === 1) {
+      const a = target;
       if (!a.isConnected || a.nextElementSibling?.getAttribute(OURS) === 'badge') return;
       a.classList.add('redflag-listed');
       a.after(badge(summary));
@@ -189,31 +210,19 @@
   function scan(roots) {
     const t0 = performance.now();
     timing.linksMs = timing.proseMs = 0;
-    const targets = [];
-    for (const r of roots) if (r.isConnected) collect(r, targets);
-    const ask = []; // inputs to ask about
-    const records = []; // their entries in known, in the same order
-    const listed = []; // [target, summary] already known to be listed
-    for (const t of targets) {
-      const k = known.get(t.input);
-      if (k === undefined) {
-        const rec = { summary: null, targets: [t] };
-        known.set(t.input, rec);
-        ask.push(t.input);
-        records.push(rec);
-      } else if (k.targets !== null) {
-        k.targets.push(t);
-      } else if (k.summary !== null) {
-        listed.push([t, k.summary]);
-      }
-    }
+    // ask: inputs to ask about; records: their entries in known, in the
+    // same order; listed: [target, summary] already known to be listed.
+    const batch = { found: 0, ask: [], records: [], listed: [] };
+    for (const r of roots) if (r.isConnected) collect(r, batch);
     const t1 = performance.now();
-    markAll(listed);
+    markAll(batch.listed);
     const t2 = performance.now();
     stats.scans++;
     stats.scriptMs += t2 - t0;
-    stats.lastScan = { targets: targets.length, asked: ask.length, collectMs: t1 - t0, ...timing, markMs: t2 - t1, startedAt: t0 };
-    for (let i = 0; i < ask.length; i += BATCH) send(ask.slice(i, i + BATCH), records.slice(i, i + BATCH), stats.lastScan);
+    stats.lastScan = { targets: batch.found, asked: batch.ask.length, collectMs: t1 - t0, ...timing, markMs: t2 - t1, startedAt: t0 };
+    for (let i = 0; i < batch.ask.length; i += BATCH) {
+      send(batch.ask.slice(i, i + BATCH), batch.records.slice(i, i + BATCH), stats.lastScan);
+    }
   }
 
   // markAll marks [target, summary] pairs.
