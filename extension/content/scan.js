@@ -30,7 +30,6 @@
   // answered, targets holds what waits for the answer; then summary is the
   // listed entry or null (clean) and targets null. Absent: not asked yet.
   const known = new Map();
-  const SEEN = Symbol('redflag'); // on an <a>: the href it was scanned with (this world only)
   const stats = { scans: 0, scriptMs: 0, lastScan: null, marked: 0 };
 
   const timing = { linksMs: 0, proseMs: 0 };
@@ -142,15 +141,11 @@
     // ones need the browser to resolve them.
     const raw = a.getAttribute('href');
     if (PLAIN_WEB_LINK.test(raw)) {
-      if (a[SEEN] === raw) return;
-      a[SEEN] = raw;
       want(batch, raw, a);
       return;
     }
     const cleaned = raw.replace(/[\t\n\r]/g, ''); // as browsers do
     const href = /^(https?:|mailto:)/i.test(cleaned) ? cleaned : a.href;
-    if (a[SEEN] === href) return;
-    a[SEEN] = href;
     if (/^mailto:/i.test(href)) {
       let addr = href.slice(7).split('?')[0];
       try { addr = decodeURIComponent(addr); } catch { /* as written */ }
