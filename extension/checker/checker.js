@@ -127,11 +127,11 @@ async function compile(response, imports) {
 
 // A copy of the module in Cache Storage. A browser starting up reads an
 // extension's own 4.5 MB file slowly (Chromium: 300–1,200 ms) and the same
-// bytes from Cache Storage several times faster (wasm/PROTOCOL.md,
-// "Start-up"). The copy is named by the build (MODULE_ID, the module's
-// hash), so an updated extension never runs an old module; where Cache
-// Storage is missing or refuses, the packaged file is used.
-
+// bytes from Cache Storage several times faster (wasm/PROTOCOL.md, "The
+// module's copy in Cache Storage"). The copy is named by the build
+// (MODULE_ID, the module's hash), so an updated extension never runs an old
+// module; where Cache Storage is missing or refuses, the packaged file is
+// used.
 async function cachedModule() {
   try {
     return (await (await caches.open(MODULE_CACHE)).match(moduleKey)) ?? null;
@@ -269,7 +269,7 @@ export async function load(snapshot) {
 // over every byte before it (lists/FORMAT.md).
 const KEY_ID_BYTES = 8;
 const SIGNATURE_BYTES = 64;
-const webKeys = new Map(); // key id (hex) → CryptoKey
+const webKeys = new Map(); // public key (hex) → its CryptoKey
 
 // signatureVerifies tells whether WebCrypto verifies b's signature with the
 // trusted key its key id names; false also when it cannot tell (no

@@ -95,7 +95,7 @@
   // are counted and subtracted.
   function proseTokens(root) {
     const text = root.textContent ?? '';
-    if (text.length < 4 || text.indexOf('.') < 0) return [];
+    if (text.length < 4) return [];
     let hidden; // token → occurrences in text that is not prose
     for (const el of root.querySelectorAll(NOT_PROSE)) {
       eachToken(el.textContent, (t) => {

@@ -130,8 +130,9 @@ func OpenNewer(b []byte, trust *keys.Set, name string, current uint64) (*Snapsho
 	return s, nil
 }
 
-// Follows reports whether s is a later version of the list name than
-// version current: the check that keeps a client from being rolled back.
+// Follows returns an error unless s is a later version of the list name
+// than version current: the check that keeps a client from being rolled
+// back.
 func (s *Snapshot) Follows(name string, current uint64) error {
 	if s.Name != name {
 		return fmt.Errorf("snapshot: list %q, want %q: %w", s.Name, name, ErrWrongBase)

@@ -79,8 +79,8 @@ func (c *Checker) Load(b []byte) error {
 // signature itself, with the key KeyFor gave it for b's key id: in a
 // browser, WebCrypto's native Ed25519 checks a 1M-entry snapshot 1.5–6×
 // faster than this module can, by engine (wasm/PROTOCOL.md, "Loading a
-// large list"). Everything else is checked here as in Load: the signing key is
-// trusted, the list is the same and newer, the bytes parse.
+// large list"). Everything else is checked here as in Load: the signing
+// key is trusted, the list is the same and newer, the bytes parse.
 func (c *Checker) LoadSignatureVerified(b []byte) error {
 	s, err := snapshot.Parse(clone(b))
 	if err != nil {
