@@ -95,7 +95,8 @@
   // are counted and subtracted.
   function proseTokens(root) {
     const text = root.textContent ?? '';
-    if (text.length < 4) return [];
+    // Every token holds "." or "://": without either, skip the query below.
+    if (text.length < 4 || (text.indexOf('.') < 0 && text.indexOf('://') < 0)) return [];
     let hidden; // token → occurrences in text that is not prose
     for (const el of root.querySelectorAll(NOT_PROSE)) {
       eachToken(el.textContent, (t) => {
