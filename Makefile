@@ -51,9 +51,8 @@ $(WASM): $(EMBED)/default.snap $(EMBED)/trusted.pub $(GO_SOURCES) wasm/build/sli
 
 # The module's identity, which names its copy in Cache Storage (checker.js).
 WASM_ID := extension/checker/module-id.js
-$(WASM_ID): $(WASM)
-	printf "// Written by make: the module's identity (hash), naming its copy in Cache Storage.\nexport const MODULE_ID = '%s';\n" \
-	  $$(sha256sum $< | cut -c1-24) > $@
+$(WASM_ID): $(WASM) wasm/build/module-id.sh
+	wasm/build/module-id.sh $< > $@
 
 wasm: $(WASM) $(WASM_ID)
 

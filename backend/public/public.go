@@ -243,3 +243,26 @@ func MatchETag(header, etag string) bool {
 	}
 	return false
 }
+
+// ErrorHandler renders every error, routing errors included (unknown path,
+// method), as a Problem: the one error shape of redflag serve and of the
+// edge Worker.
+func ErrorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, msg := http.StatusInternalServerError, err.Error()
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		status, msg = he.Code, fmt.Sprint(he.Message)
+		if status == http.StatusRequestEntityTooLarge && msg == http.StatusText(status) {
+			msg = "request body too large"
+		}
+	}
+	if c.Request().Method == http.MethodHead {
+		c.NoContent(status)
+		return
+	}
+	code := strings.ToLower(strings.ReplaceAll(http.StatusText(status), " ", "_"))
+	c.JSON(status, Problem{Error: code, Message: msg})
+}

@@ -49,16 +49,21 @@ func mirror(t *testing.T) (map[string][]byte, *publish.Version, *publish.Version
 	return objs, v1, v2
 }
 
-func TestHandlers(t *testing.T) {
-	objs, v1, v2 := mirror(t)
-	e := echo.New()
-	Register(e, FromObjects(func(_ context.Context, key string) ([]byte, error) {
+// fromMap serves a mirror's objects from memory.
+func fromMap(objs map[string][]byte) Published {
+	return FromObjects(func(_ context.Context, key string) ([]byte, error) {
 		b, ok := objs[key]
 		if !ok {
 			return nil, publish.ErrNotFound
 		}
 		return b, nil
-	}), DefaultMaxAge)
+	})
+}
+
+func TestHandlers(t *testing.T) {
+	objs, v1, v2 := mirror(t)
+	e := echo.New()
+	Register(e, fromMap(objs), DefaultMaxAge)
 	snapTag, deltaTag := v2.Index.Snapshot.ETag, v2.Index.Deltas[0].ETag
 	tests := []struct {
 		path, ifNoneMatch string
@@ -113,13 +118,7 @@ func TestHandlers(t *testing.T) {
 func TestHead(t *testing.T) {
 	objs, _, v2 := mirror(t)
 	e := echo.New()
-	Register(e, FromObjects(func(_ context.Context, key string) ([]byte, error) {
-		b, ok := objs[key]
-		if !ok {
-			return nil, publish.ErrNotFound
-		}
-		return b, nil
-	}), DefaultMaxAge)
+	Register(e, fromMap(objs), DefaultMaxAge)
 	srv := httptest.NewServer(e)
 	defer srv.Close()
 	resp, err := http.Head(srv.URL + "/v1/lists/acme/snapshot")

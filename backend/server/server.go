@@ -156,7 +156,7 @@ func (s *Server) Close() error {
 func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = errorHandler
+	e.HTTPErrorHandler = public.ErrorHandler
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: requestIDs()}))
 	e.Use(s.logRequests)
@@ -216,28 +216,6 @@ func rateIdentity(c echo.Context) (string, error) {
 		return fmt.Sprintf("t:%x", admin.HashToken(h)[:12]), nil
 	}
 	return "ip:" + c.RealIP(), nil
-}
-
-// errorHandler renders every error as the API's JSON problem.
-func errorHandler(err error, c echo.Context) {
-	if c.Response().Committed {
-		return
-	}
-	status, msg := http.StatusInternalServerError, err.Error()
-	var he *echo.HTTPError
-	if errors.As(err, &he) {
-		status = he.Code
-		msg = fmt.Sprint(he.Message)
-		if he.Code == http.StatusRequestEntityTooLarge && msg == http.StatusText(http.StatusRequestEntityTooLarge) {
-			msg = "request body too large"
-		}
-	}
-	code := strings.ToLower(strings.ReplaceAll(http.StatusText(status), " ", "_"))
-	if c.Request().Method == http.MethodHead {
-		c.NoContent(status)
-		return
-	}
-	c.JSON(status, admin.Problem{Error: code, Message: msg})
 }
 
 // logRequests writes one structured line per request: admin requests and

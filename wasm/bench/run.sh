@@ -40,7 +40,7 @@ if command -v wasm-opt > /dev/null; then
 fi
 # Each variant names its Cache Storage copy by its own hash, as make does.
 for dir in "$OUT/opt" "$OUT/unslimmed"; do
-  [ -f "$dir/redflag.wasm" ] && printf "export const MODULE_ID = '%s';\n" "$(sha256sum "$dir/redflag.wasm" | cut -c1-24)" > "$dir/module-id.js"
+  [ -f "$dir/redflag.wasm" ] && wasm/build/module-id.sh "$dir/redflag.wasm" > "$dir/module-id.js"
 done
 size() { [ -f "$1" ] && printf '{"raw":%d,"gzip":%d}' "$(stat -c %s "$1")" "$(gzip -9 -c "$1" | wc -c)" || printf null; }
 printf '{"shipped":%s,"unstripped":%s,"unslimmed":%s,"wasmOpt":%s,"goosJS":%s}\n' \

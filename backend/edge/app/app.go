@@ -82,7 +82,7 @@ func New(b Bucket, cfg Config) *echo.Echo {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = errorHandler
+	e.HTTPErrorHandler = public.ErrorHandler
 	public.Register(e, public.FromObjects(b.Get), cfg.MaxAge)
 	tokenSum := sha256.Sum256([]byte(cfg.Token))
 	w := writer{b: b, cfg: cfg, tokenSum: tokenSum}
@@ -299,23 +299,4 @@ func (w writer) checkLists(ctx context.Context, body []byte) error {
 		}
 	}
 	return nil
-}
-
-// errorHandler renders routing errors (unknown path, method) as the
-// public API's JSON problem, as redflag serve does.
-func errorHandler(err error, c echo.Context) {
-	if c.Response().Committed {
-		return
-	}
-	status, msg := http.StatusInternalServerError, err.Error()
-	var he *echo.HTTPError
-	if errors.As(err, &he) {
-		status, msg = he.Code, fmt.Sprint(he.Message)
-	}
-	if c.Request().Method == http.MethodHead {
-		c.NoContent(status)
-		return
-	}
-	code := strings.ToLower(strings.ReplaceAll(http.StatusText(status), " ", "_"))
-	c.JSON(status, public.Problem{Error: code, Message: msg})
 }
