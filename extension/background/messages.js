@@ -1,6 +1,6 @@
 // Answers the protocol's messages (shared/protocol.js). Content scripts,
-// which run in web pages, may only ask CHECK_MANY; the extension's own
-// pages may ask everything.
+// which run in web pages, may only ask batches over CHECK_PORT; the
+// extension's own pages may ask everything else.
 import '../shared/protocol.js';
 import { api } from '../shared/browser.js';
 import * as list from './list.js';
@@ -16,20 +16,6 @@ const handlers = {
   async [Msg.CHECK]({ input }) {
     if (typeof input !== 'string') throw new Error('input must be a string');
     return { result: await list.check(input.slice(0, 4096)) };
-  },
-
-  async [Msg.CHECK_MANY]({ inputs }) {
-    if (typeof inputs !== 'string') throw new Error('inputs must be a newline-joined string');
-    const items = inputs.split('\n');
-    if (items.length > MAX_BATCH) throw new Error(`at most ${MAX_BATCH} inputs at once`);
-    const t0 = performance.now();
-    const results = await list.checkMany(items.map((s) => s.slice(0, 4096)), { verdictOnly: true });
-    const checkMs = performance.now() - t0;
-    const listed = [];
-    results.forEach((r, i) => {
-      if (list.listed(r)) listed.push([i, { verdict: r.verdict, match: r.match, entry: r.entry }]);
-    });
-    return { listed, checkMs };
   },
 
   async [Msg.WARNING_INFO]({ url }) {
@@ -72,13 +58,39 @@ const handlers = {
   },
 };
 
-const contentAllowed = new Set([Msg.CHECK_MANY]);
+// checkBatch answers a content script's batch (Msg.CHECK_PORT).
+async function checkBatch({ inputs }) {
+  if (typeof inputs !== 'string') throw new Error('inputs must be a newline-joined string');
+  const items = inputs.split('\n');
+  if (items.length > MAX_BATCH) throw new Error(`at most ${MAX_BATCH} inputs at once`);
+  const t0 = performance.now();
+  const results = await list.checkMany(items.map((s) => s.slice(0, 4096)), { verdictOnly: true });
+  const checkMs = performance.now() - t0;
+  const listed = [];
+  results.forEach((r, i) => {
+    if (list.listed(r)) listed.push([i, { verdict: r.verdict, match: r.match, entry: r.entry }]);
+  });
+  return { listed, checkMs };
+}
 
 export function register() {
+  api.runtime.onConnect.addListener((port) => {
+    if (port.name !== Msg.CHECK_PORT || port.sender?.id !== api.runtime.id) {
+      port.disconnect();
+      return;
+    }
+    port.onMessage.addListener((msg) => {
+      checkBatch(msg ?? {}).then(
+        (answer) => reply(port, { id: msg.id, ok: true, ...answer }),
+        (e) => reply(port, { id: msg?.id, ok: false, error: e.message }),
+      );
+    });
+  });
+
   api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     const handler = handlers[msg?.type];
     const fromExtension = sender.origin === extensionOrigin || (sender.url ?? '').startsWith(extensionOrigin);
-    if (!handler || sender.id !== api.runtime.id || (!fromExtension && !contentAllowed.has(msg.type))) {
+    if (!handler || sender.id !== api.runtime.id || !fromExtension) {
       return false;
     }
     handler(msg, sender).then(
@@ -87,4 +99,12 @@ export function register() {
     );
     return true; // answer asynchronously
   });
+}
+
+function reply(port, answer) {
+  try {
+    port.postMessage(answer);
+  } catch {
+    // The page went away or the content script disconnected.
+  }
 }

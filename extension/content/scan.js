@@ -1,7 +1,7 @@
 // Marks listed links, email addresses and domains on job and freelance
 // platforms. It collects candidates from the page (link targets, and
 // emails and bare domains in text), asks the background to check them in
-// one batch, and puts an accessible badge next to the listed ones. Content
+// batches, and puts an accessible badge next to the listed ones. Content
 // added later is picked up by a MutationObserver, batched and throttled.
 // Page content never leaves the browser: only the extension's checker
 // sees it.
@@ -27,9 +27,11 @@
   const NOT_PROSE = 'script,style,noscript,textarea,select,template,svg,math,title';
   const NO_MARK = `a,${NOT_PROSE},[contenteditable],[${OURS}]`;
 
-  // known: input → {summary, targets}. While the background has not
-  // answered, targets holds what waits for the answer; then summary is the
-  // listed entry or null (clean) and targets null. Absent: not asked yet.
+  // known: input → {batch, i, summary}: the input is batch.inputs[i].
+  // While batch.targets is not null the answer has not come and
+  // batch.targets[i] holds what waits for it (one target, or an array of
+  // them); after, summary is the listed entry or null (clean). Absent: not
+  // asked yet. Answering costs a step per listed input, not per input.
   const known = new Map();
   const stats = { scans: 0, scriptMs: 0, lastScan: null, marked: 0 };
 
@@ -68,25 +70,25 @@
     return el !== null && el.closest(`[${OURS}]`) !== null;
   }
 
-  // collect finds the candidates under root and adds them to batch (see
+  // collect finds the candidates under root and adds them to scanning (see
   // want): for a link the <a> is its target, for an email or domain in the
   // text {input, text: root}. Native calls do the walking
   // (querySelectorAll, textContent): touching each node from script costs
   // a binding crossing per property in a content script.
-  function collect(root, batch) {
+  function collect(root, scanning) {
     if (root.nodeType === 3) root = root.parentElement;
     if (root === null || root.nodeType !== 1 && root.nodeType !== 9) return;
     if (root.nodeType === 1) {
       if (ours(root)) return;
       const a = root.closest('a[href]');
-      if (a !== null) { link(a, batch); return; }
+      if (a !== null) { link(a, scanning); return; }
     }
     // document.links is kept by the browser; a query walks the tree.
     const t0 = performance.now();
     const links = root === document.body || root === document ? document.links : root.querySelectorAll('a[href]');
-    for (let i = 0; i < links.length; i++) link(links[i], batch);
+    for (let i = 0; i < links.length; i++) link(links[i], scanning);
     const t1 = performance.now();
-    for (const token of proseTokens(root)) want(batch, token, { input: token, text: root });
+    for (const token of proseTokens(root)) want(scanning, token, { input: token, text: root });
     timing.linksMs += t1 - t0;
     timing.proseMs += performance.now() - t1;
   }
@@ -116,34 +118,44 @@
   }
 
   // want adds one candidate found by a scan: an input not asked about yet
-  // goes to batch.ask (and its entry in known to batch.records), one
-  // already asked waits for that answer, one known to be listed goes to
-  // batch.listed to be marked at once.
-  function want(batch, input, target) {
-    batch.found++;
+  // goes into the scan's current batch, one already asked waits for that
+  // answer, one known to be listed goes to scanning.listed to be marked at
+  // once.
+  function want(scanning, input, target) {
+    scanning.found++;
     const k = known.get(input);
     if (k === undefined) {
-      const rec = { summary: null, targets: [target] };
-      known.set(input, rec);
-      batch.ask.push(input);
-      batch.records.push(rec);
-    } else if (k.targets !== null) {
-      k.targets.push(target);
+      let b = scanning.batch;
+      if (b.inputs.length === BATCH) {
+        b = scanning.batch = newBatch();
+        scanning.batches.push(b);
+      }
+      known.set(input, { batch: b, i: b.inputs.length, summary: null });
+      b.inputs.push(input);
+      b.targets.push(target);
+    } else if (k.batch.targets !== null) {
+      const waiting = k.batch.targets[k.i];
+      if (Array.isArray(waiting)) waiting.push(target);
+      else k.batch.targets[k.i] = [waiting, target];
     } else if (k.summary !== null) {
-      batch.listed.push([target, k.summary]);
+      scanning.listed.push([target, k.summary]);
     }
+  }
+
+  function newBatch() {
+    return { inputs: [], targets: [] };
   }
 
   // An absolute http(s) link as written, needing nothing done to it: most
   // links, so one pattern test settles them.
   const PLAIN_WEB_LINK = /^https?:[^\t\n\r]*$/i;
 
-  function link(a, batch) {
+  function link(a, scanning) {
     // Absolute links as written (the checker canonicalizes); only relative
     // ones need the browser to resolve them.
     const raw = a.getAttribute('href');
     if (PLAIN_WEB_LINK.test(raw)) {
-      want(batch, raw, a);
+      want(scanning, raw, a);
       return;
     }
     const cleaned = raw.replace(/[\t\n\r]/g, ''); // as browsers do
@@ -151,9 +163,9 @@
     if (/^mailto:/i.test(href)) {
       let addr = href.slice(7).split('?')[0];
       try { addr = decodeURIComponent(addr); } catch { /* as written */ }
-      if (addr.includes('@') && !/\s/.test(addr)) want(batch, addr, a);
+      if (addr.includes('@') && !/\s/.test(addr)) want(scanning, addr, a);
     } else if (/^https?:/i.test(href)) {
-      want(batch, href, a);
+      want(scanning, href, a);
     }
   }
 
@@ -207,18 +219,22 @@
   function scan(roots) {
     const t0 = performance.now();
     timing.linksMs = timing.proseMs = 0;
-    // ask: inputs to ask about; records: their entries in known, in the
-    // same order; listed: [target, summary] already known to be listed.
-    const batch = { found: 0, ask: [], records: [], listed: [] };
-    for (const r of roots) if (r.isConnected) collect(r, batch);
+    // batches: the inputs to ask about, BATCH to a message; listed:
+    // [target, summary] already known to be listed.
+    const first = newBatch();
+    const scanning = { found: 0, batch: first, batches: [first], listed: [] };
+    for (const r of roots) if (r.isConnected) collect(r, scanning);
     const t1 = performance.now();
-    markAll(batch.listed);
+    markAll(scanning.listed);
     const t2 = performance.now();
     stats.scans++;
     stats.scriptMs += t2 - t0;
-    stats.lastScan = { targets: batch.found, asked: batch.ask.length, collectMs: t1 - t0, ...timing, markMs: t2 - t1, startedAt: t0 };
-    for (let i = 0; i < batch.ask.length; i += BATCH) {
-      send(batch.ask.slice(i, i + BATCH), batch.records.slice(i, i + BATCH), stats.lastScan);
+    const asked = (scanning.batches.length - 1) * BATCH + scanning.batch.inputs.length;
+    stats.lastScan = { targets: scanning.found, asked, collectMs: t1 - t0, ...timing, markMs: t2 - t1, startedAt: t0 };
+    for (const b of scanning.batches) {
+      if (b.inputs.length === 0) continue;
+      b.scanStats = stats.lastScan;
+      send(b);
     }
   }
 
@@ -232,43 +248,89 @@
     observer.takeRecords();
   }
 
-  // send asks the background about inputs (records: their entries in
-  // known) and marks the listed ones when the answer comes.
-  async function send(inputs, records, scanStats, attempt = 0) {
-    let answer;
+  // The port batches go over (Msg.CHECK_PORT): opened by a batch, closed
+  // once no batch waits for its answer (in Firefox an open port keeps the
+  // background awake), and lost when the worker stops, which sends the
+  // batches that were waiting again.
+  let port = null;
+  const waiting = new Map(); // batch.id → batch
+  let lastId = 0;
+
+  function openPort() {
+    const p = api.runtime.connect({ name: Msg.CHECK_PORT });
+    p.onMessage.addListener(answered);
+    p.onDisconnect.addListener(() => {
+      if (port === p) port = null;
+      const lost = [...waiting.values()];
+      waiting.clear();
+      for (const batch of lost) again(batch);
+    });
+    return p;
+  }
+
+  // send asks the background about a batch; answered marks its listed
+  // inputs.
+  function send(batch) {
+    const t = performance.now();
+    batch.id = ++lastId;
+    waiting.set(batch.id, batch);
     try {
-      const t = performance.now();
-      // One string, not thousands: far cheaper to pass between contexts.
-      const pending = api.runtime.sendMessage({ type: Msg.CHECK_MANY, inputs: inputs.join('\n') });
-      const sendMs = performance.now() - t; // serializing the batch
-      scanStats.sendMs = (scanStats.sendMs ?? 0) + sendMs;
-      stats.scriptMs += sendMs;
-      answer = await pending;
+      port ??= openPort();
+      port.postMessage({ id: batch.id, inputs: batch.inputs.join('\n') });
     } catch {
-      answer = undefined; // background restarting or extension reloaded
+      // The extension was reloaded, or the port closed under us.
+      waiting.delete(batch.id);
+      port = null;
+      again(batch);
     }
-    if (!answer?.ok && attempt < 3) {
-      // The worker was stopping or starting: ask again a little later.
-      setTimeout(() => send(inputs, records, scanStats, attempt + 1), 500 * 2 ** attempt);
-      return;
+    const sendMs = performance.now() - t; // serializing the batch
+    batch.scanStats.sendMs = (batch.scanStats.sendMs ?? 0) + sendMs;
+    stats.scriptMs += sendMs;
+  }
+
+  // again sends a batch that got no answer a little later (the worker was
+  // stopping or starting); after three tries its inputs are forgotten, so
+  // that a later scan asks again.
+  function again(batch) {
+    batch.attempt = (batch.attempt ?? 0) + 1;
+    if (batch.attempt <= 3) setTimeout(() => send(batch), 500 * 2 ** (batch.attempt - 1));
+    else finish(batch, undefined);
+  }
+
+  function answered(answer) {
+    const batch = waiting.get(answer?.id);
+    if (batch === undefined) return;
+    waiting.delete(batch.id);
+    if (waiting.size === 0 && port !== null) {
+      port.disconnect();
+      port = null;
     }
+    if (answer.ok) finish(batch, answer);
+    else again(batch);
+  }
+
+  // finish records a batch's answer (undefined: none came) and marks.
+  function finish(batch, answer) {
     const t0 = performance.now();
     const toMark = [];
-    if (answer?.ok) {
-      // Only listed inputs come back; every other one is clean.
+    if (answer !== undefined) {
+      // Only listed inputs come back; every other one is clean, which
+      // dropping the targets says (see known).
       for (const [i, summary] of answer.listed) {
-        const rec = records[i];
-        rec.summary = summary;
-        for (const t of rec.targets) toMark.push([t, summary]);
+        const rec = known.get(batch.inputs[i]);
+        if (rec?.batch === batch) rec.summary = summary; // unless forgotten since
+        const waitingTargets = batch.targets[i];
+        if (Array.isArray(waitingTargets)) for (const t of waitingTargets) toMark.push([t, summary]);
+        else toMark.push([waitingTargets, summary]);
       }
-      for (const rec of records) rec.targets = null;
       if (known.size > MAX_REMEMBERED) known.clear(); // a long-lived page: start over
     } else {
-      // No answer: forget these inputs, so that a later scan asks again.
-      inputs.forEach((input, i) => { if (known.get(input) === records[i]) known.delete(input); });
+      for (const input of batch.inputs) if (known.get(input)?.batch === batch) known.delete(input);
     }
+    batch.targets = null;
     markAll(toMark);
     const t1 = performance.now();
+    const scanStats = batch.scanStats;
     stats.scriptMs += t1 - t0;
     scanStats.answerMarkMs = (scanStats.answerMarkMs ?? 0) + (t1 - t0);
     scanStats.doneMs = t1 - scanStats.startedAt;

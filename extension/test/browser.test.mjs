@@ -163,6 +163,35 @@ test('listed links and emails on a job board are marked, also when added later; 
   await page.close();
 });
 
+test('a job board wakes a stopped worker to check new content; its content script may ask nothing else', async () => {
+  const page = await b.context.newPage();
+  const cdp = await b.context.newCDPSession(page);
+  const contexts = [];
+  cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
+  await cdp.send('Runtime.enable');
+  await page.goto(visit('http://www.linkedin.com/jobs/view/4243'));
+  await page.locator('#listed-link + .redflag-badge').waitFor({ timeout: 15000 });
+  await stopWorker();
+  await page.evaluate(() => {
+    document.querySelector('#messages').insertAdjacentHTML('beforeend', '<p><a id="woke-link" href="https://jinyang.asia/about">about us</a></p>');
+  });
+  await page.locator('#woke-link + .redflag-badge').waitFor({ timeout: 15000 });
+
+  // The content script's own world: the extension's pages' messages are
+  // refused there (only batches over the port are answered).
+  const content = contexts.find((c) => c.auxData?.type === 'isolated' && /RedFlag/.test(c.name));
+  assert.ok(content, 'the content script runs in its isolated world');
+  const { result } = await cdp.send('Runtime.evaluate', {
+    contextId: content.id,
+    awaitPromise: true,
+    returnByValue: true,
+    expression: `Promise.all(['status', 'proceed', 'updateNow'].map((type) => chrome.runtime.sendMessage({ type, url: 'http://xinlusoft.com/' }).then((a) => a?.ok === true, () => false)))`,
+  });
+  assert.deepEqual(result.value, [false, false, false]);
+  await cdp.detach();
+  await page.close();
+});
+
 test('the popup checks a pasted email', async () => {
   const page = await b.context.newPage();
   await page.setViewportSize({ width: 360, height: 470 });
@@ -313,15 +342,19 @@ async function waitFor(cond, what) {
   }
 }
 
-// restartWorker stops the service worker; the next message starts a new
-// one, whose status it returns once ready.
-async function restartWorker() {
-  const page = await b.context.newPage();
-  const cdp = await b.context.newCDPSession(page);
+// stopWorker stops the extension's service worker through a DevTools
+// session of an existing tab (opening a tab would wake it again).
+async function stopWorker() {
+  const cdp = await b.context.newCDPSession(ctl.page);
   await cdp.send('ServiceWorker.enable');
   await cdp.send('ServiceWorker.stopAllWorkers');
   await cdp.detach();
-  await page.close();
+}
+
+// restartWorker stops the service worker; the next message starts a new
+// one, whose status it returns once ready.
+async function restartWorker() {
+  await stopWorker();
   return ctl.ready();
 }
 
