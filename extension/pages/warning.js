@@ -38,7 +38,7 @@ async function main() {
   $('headline').textContent = document.title;
   $('headline').className = `verdict-${result.verdict}`;
   if (listed) {
-    $('why').textContent = provenance(result.verdict, result.entry);
+    showWhy(provenance(result.verdict, result.entry), result.entry?.date);
     if (result.entry?.note) {
       $('note').textContent = result.entry.note;
       $('note').hidden = false;
@@ -73,3 +73,18 @@ async function main() {
 }
 
 main().catch(showError);
+
+// showWhy puts the provenance sentence in #why, its date kept on one line
+// (a browser would break 2023-10-17 at a hyphen).
+function showWhy(sentence, date) {
+  const why = $('why');
+  const at = date ? sentence.lastIndexOf(date) : -1;
+  if (at < 0) {
+    why.textContent = sentence;
+    return;
+  }
+  const kept = document.createElement('span');
+  kept.className = 'nowrap';
+  kept.textContent = date;
+  why.replaceChildren(sentence.slice(0, at), kept, sentence.slice(at + date.length));
+}

@@ -60,6 +60,9 @@ test('a seized domain leads to the warning page with its provenance', async () =
   await gotoWarning(page, visit('http://silverstarchina.com/careers'));
   assert.equal(await page.textContent('h1'), 'This site was seized');
   assert.equal(await page.textContent('#why'), 'Seized by US Department of Justice (E.D. Missouri) on 2023-10-17.');
+  // The date is never split over two lines (one line box tall).
+  const date = await page.$eval('#why .nowrap', (e) => ({ text: e.textContent, boxes: e.getClientRects().length }));
+  assert.deepEqual(date, { text: '2023-10-17', boxes: 1 });
   assert.equal(await page.textContent('#site'), 'silverstarchina.com');
   assert.match(await page.getAttribute('#reference-link', 'href'), /^https:\/\/cybersrcc\.com\//);
   assert.equal(await page.textContent('#match'), 'silverstarchina.com/');
