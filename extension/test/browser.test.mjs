@@ -205,7 +205,7 @@ test('the popup checks a pasted email', async () => {
   await page.waitForSelector('#result:not([hidden])');
   assert.equal(await page.textContent('#result-verdict'), 'Seized');
   assert.match(await page.textContent('#result-why'), /^Seized by US Department of Justice \(E\.D\. Missouri\) on 2023-10-17\./);
-  await page.screenshot({ path: shot('popup.png') });
+  await page.screenshot({ path: shot('popup.png'), fullPage: true }); // a popup grows to fit
   await page.fill('#check-input', 'talent@example.com');
   await page.click('#check-button');
   await page.waitForFunction(() => document.querySelector('#result-verdict').textContent === 'Not listed');
