@@ -156,6 +156,7 @@ extension-howto: extension
 	@echo "Chromium: chrome://extensions -> Developer mode -> Load unpacked -> $(CURDIR)/$(EXT_BUILD)/chromium"
 	@echo "Firefox:  about:debugging#/runtime/this-firefox -> Load Temporary Add-on -> $(CURDIR)/$(EXT_BUILD)/firefox/manifest.json"
 	@echo "It updates from http://127.0.0.1:8080 (change in its settings)."
+	@echo "Companies (Chromium, by policy): $(CURDIR)/$(EXT_BUILD)/chromium-managed, see README \"Deploying in a company\"."
 
 run: extension-howto
 test: test-extension

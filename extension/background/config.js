@@ -4,8 +4,15 @@ import { readSettings, onSettingsChanged } from '../shared/settings.js';
 
 // latest resolves to the newest read of the settings; a change starts a
 // new read, so nothing acts on settings older than the last change.
-let latest = readSettings();
+let latest = read();
+let now = null; // the values of the newest read that has finished
 const listeners = [];
+
+function read() {
+  const reading = readSettings();
+  reading.then((s) => { if (latest === reading) now = s.values; }, () => {});
+  return reading;
+}
 
 // settings resolves to {values, locked, problems}.
 export function settings() {
@@ -15,7 +22,7 @@ export function settings() {
 // fresh reads the settings anew: for an action right after a change,
 // which may come before the change's event.
 export function fresh() {
-  latest = readSettings();
+  latest = read();
   return latest;
 }
 
@@ -24,7 +31,14 @@ export function onChange(fn) {
   listeners.push(fn);
 }
 
+// valuesNow is the settings' values for a caller that cannot wait (a
+// blocking webRequest listener in Chromium): the newest read that has
+// finished, or null before the first.
+export function valuesNow() {
+  return now;
+}
+
 onSettingsChanged(() => {
-  latest = readSettings();
+  latest = read();
   latest.then((s) => { for (const fn of listeners) fn(s); });
 });

@@ -6,12 +6,19 @@ import { loadList, saveList } from './store.js';
 import { allowlisted } from '../shared/settings.js';
 import { settings } from './config.js';
 
-const timings = { startedAt: performance.now() };
+const timings = { startedAt: performance.now(), workerOrigin: performance.timeOrigin };
 
 // started: the checker is loaded, trusted keys from policy are added, and
 // the stored list is in when it is newer than the embedded one. Begun when
 // the worker starts; every check awaits it.
 export const started = start();
+let hasStarted = false;
+started.then(() => { hasStarted = true; }, () => {});
+
+// isStarted tells, without waiting, whether started has resolved.
+export function isStarted() {
+  return hasStarted;
+}
 
 async function start() {
   // Read the stored list while the checker compiles: neither waits for the
@@ -75,6 +82,16 @@ async function currentAllowlist() {
 export async function check(input) {
   await started;
   const r = applyAllowlist(checker.check(input), await currentAllowlist());
+  timings.firstVerdict ??= performance.now();
+  return r;
+}
+
+// checkNow is check for a caller that cannot wait (a blocking webRequest
+// listener in Chromium), with the allowlist of values: undefined while the
+// list is still loading.
+export function checkNow(input, values) {
+  if (!hasStarted) return undefined;
+  const r = applyAllowlist(checker.check(input), values.allowlist);
   timings.firstVerdict ??= performance.now();
   return r;
 }

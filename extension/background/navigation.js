@@ -1,78 +1,179 @@
 // Navigation warnings: every top-level http(s) navigation is checked by the
 // checker (no network) when it starts, and a listed site is replaced by the
 // warning page before its content is shown. Where blocking webRequest is
-// allowed (Firefox), the request itself waits for the verdict. Elsewhere
-// (Chromium MV3) webNavigation starts the check alongside the request, and
-// onCommitted is a second look for navigations that reach a listed site by
-// a server redirect, which onBeforeNavigate does not see.
+// allowed, the request itself waits for the verdict, so a listed site never
+// receives it: in Firefox (its listener may answer later), and in Chromium
+// for the managed build installed by policy (its listener must answer at
+// once: it does whenever the list is loaded, see interceptNow). Elsewhere
+// (Chromium MV3), and in Chromium while the list loads, webNavigation starts
+// the check alongside the request, and onCommitted is a second look for
+// navigations that reach a listed site by a server redirect, which
+// onBeforeNavigate does not see.
 //
 // Why not declarativeNetRequest: its rules need host names, and the list
 // holds only fingerprints of them (which keeps the list from being a
 // directory of the sites), so the browser cannot match them itself.
 import { api } from '../shared/browser.js';
 import * as list from './list.js';
-import { settings } from './config.js';
+import { settings, valuesNow } from './config.js';
 
-const timings = { navigations: 0, checkMs: [] };
+const timings = { navigations: 0, checkMs: [], passedWhileLoading: 0 };
+const MAIN_FRAME = { urls: ['http://*/*', 'https://*/*'], types: ['main_frame'] };
+
+// Only Firefox has getBrowserInfo; only its blocking listeners may answer
+// with a promise.
+const blockingMayWait = typeof api.runtime.getBrowserInfo === 'function';
 
 export function register() {
-  if (api.webRequest?.onBeforeRequest) {
+  api.tabs.onRemoved.addListener((tabId) => forget(tabId));
+  if (api.webRequest?.onBeforeRequest && blockingMayWait) {
     // Firefox (its build asks for webRequestBlocking): the top-level
-    // request waits for the verdict, so a listed site never receives it.
-    // Server redirects come through here again, hop by hop.
-    api.webRequest.onBeforeRequest.addListener(intercept, { urls: ['http://*/*', 'https://*/*'], types: ['main_frame'] }, ['blocking']);
-  } else {
-    api.webNavigation.onBeforeNavigate.addListener((d) => guard(d, 'before'));
-    api.webNavigation.onCommitted.addListener((d) => guard(d, 'committed'));
+    // request waits for the verdict. Server redirects come through here
+    // again, hop by hop.
+    api.webRequest.onBeforeRequest.addListener(intercept, MAIN_FRAME, ['blocking']);
+    return;
   }
-  api.tabs.onRemoved.addListener((tabId) => api.storage.session.remove(allowKey(tabId)));
+  if (api.webRequest?.onBeforeRequest) {
+    // The managed build. Chromium honours a blocking answer only from an
+    // extension installed by policy; from any other (the same build loaded
+    // from its folder) it ignores it without a word, so holding waits
+    // for the install type.
+    api.webRequest.onBeforeRequest.addListener(interceptNow, MAIN_FRAME, ['blocking']);
+    api.management.getSelf().then(
+      (self) => {
+        holding = self.installType === 'admin';
+        if (holding) keepAlive();
+      },
+      (e) => console.warn(`RedFlag: install type unknown (${e.message}); requests are not held`),
+    );
+  }
+  api.webNavigation.onBeforeNavigate.addListener((d) => guard(d, 'before'));
+  api.webNavigation.onCommitted.addListener((d) => guard(d, 'committed'));
 }
+
+// holding: Chromium's blocking listener is registered and its answers
+// count (managed build, installed by policy).
+let holding = false;
 
 export function warningUrl(url) {
   return `${api.runtime.getURL('pages/warning.html')}?url=${encodeURIComponent(url)}`;
 }
 
+// Proceed anyway, per tab: tabId → [match]. Kept in storage.session (it
+// outlives a stopped worker, not the browser) and mirrored here, since
+// interceptNow cannot wait for storage.
+const proceeds = new Map();
+let proceedsLoaded = false;
+const loadingProceeds = api.storage.session.get(null).then(
+  (all) => {
+    for (const [key, matches] of Object.entries(all)) {
+      const m = /^proceed:(\d+)$/.exec(key);
+      if (m && Array.isArray(matches)) proceeds.set(Number(m[1]), matches);
+    }
+  },
+  (e) => console.warn(`RedFlag: earlier Proceed anyway choices unreadable: ${e.message}`),
+).finally(() => { proceedsLoaded = true; });
+
 function allowKey(tabId) {
   return `proceed:${tabId}`;
 }
 
-async function allowed(tabId, match) {
-  const key = allowKey(tabId);
-  const got = (await api.storage.session.get(key))[key] ?? [];
-  return got.includes(match);
+function proceeded(tabId, match) {
+  return proceeds.get(tabId)?.includes(match) ?? false;
 }
 
 // allow remembers that the person chose to proceed to match in this tab.
 export async function allow(tabId, match) {
-  const key = allowKey(tabId);
-  const got = (await api.storage.session.get(key))[key] ?? [];
-  if (!got.includes(match)) await api.storage.session.set({ [key]: [...got, match] });
+  await loadingProceeds;
+  if (proceeded(tabId, match)) return;
+  proceeds.set(tabId, [...(proceeds.get(tabId) ?? []), match]);
+  await api.storage.session.set({ [allowKey(tabId)]: proceeds.get(tabId) });
+}
+
+function forget(tabId) {
+  proceeds.delete(tabId);
+  return api.storage.session.remove(allowKey(tabId));
+}
+
+function timed(t0) {
+  timings.navigations++;
+  timings.checkMs.push(performance.now() - t0);
+  if (timings.checkMs.length > 1000) timings.checkMs.shift();
 }
 
 // warns tells whether the top-level navigation d must show the warning
-// page instead; timed counts it in navigationTimings.
-async function warns(d, timed) {
+// page instead; counted (navigationTimings) when count is true.
+async function warns(d, count) {
   if (d.frameId !== 0 || d.tabId < 0 || !/^https?:/.test(d.url)) return false;
   const t0 = performance.now();
   const r = await list.check(d.url);
-  if (timed) {
-    timings.navigations++;
-    timings.checkMs.push(performance.now() - t0);
-    if (timings.checkMs.length > 1000) timings.checkMs.shift();
-  }
+  if (count) timed(t0);
   if (!list.listed(r)) return false;
   const { values } = await settings();
-  return values.mode === 'block' || !(await allowed(d.tabId, r.match));
+  await loadingProceeds;
+  return values.mode === 'block' || !proceeded(d.tabId, r.match);
+}
+
+// warnsNow is warns without waiting: undefined while the list, the
+// settings or the tabs' choices are still loading.
+function warnsNow(d) {
+  if (d.tabId < 0) return false;
+  const values = valuesNow();
+  if (values === null || !proceedsLoaded) return undefined;
+  const t0 = performance.now();
+  const r = list.checkNow(d.url, values);
+  if (r === undefined) return undefined;
+  timed(t0);
+  if (!list.listed(r)) return false;
+  return values.mode === 'block' || !proceeded(d.tabId, r.match);
+}
+
+// keepAlive keeps the worker, and with it the loaded list, from stopping:
+// a worker woken by a request cannot hold it (its list loads after the
+// event), and Chromium stops an idle worker after 30 s. Any extension API
+// call starts that count again. Only the managed build does this: a
+// company chose it to hold every request.
+const KEEP_ALIVE_MS = 20_000;
+function keepAlive() {
+  setInterval(() => api.runtime.getPlatformInfo(), KEEP_ALIVE_MS);
+}
+
+function canAnswerNow() {
+  return valuesNow() !== null && proceedsLoaded && list.isStarted();
 }
 
 async function guard(d, phase) {
+  // The blocking listener answers every request it can (it sees redirects
+  // hop by hop too); this one is for the worker's first moments. Were the
+  // list to come in between the two events, both would send the tab to the
+  // same warning page.
+  if (holding && canAnswerNow()) return;
   if (await warns(d, phase === 'before')) await api.tabs.update(d.tabId, { url: warningUrl(d.url) });
 }
 
+// intercept holds a top-level request until the verdict (Firefox).
 async function intercept(d) {
   return (await warns(d, true)) ? { redirectUrl: warningUrl(d.url) } : {};
 }
 
+// interceptNow answers a top-level request at once (Chromium, managed
+// build): a listed site's request never leaves. While the list loads it
+// lets the request go, and guard warns once the list is in.
+function interceptNow(d) {
+  if (!holding) return {};
+  const warn = warnsNow(d);
+  if (warn === undefined) {
+    timings.passedWhileLoading++;
+    return {};
+  }
+  return warn ? { redirectUrl: warningUrl(d.url) } : {};
+}
+
 export function navigationTimings() {
-  return { navigations: timings.navigations, checkMs: [...timings.checkMs] };
+  return {
+    navigations: timings.navigations,
+    checkMs: [...timings.checkMs],
+    requestsHeld: holding || (blockingMayWait && Boolean(api.webRequest?.onBeforeRequest)),
+    passedWhileLoading: timings.passedWhileLoading,
+  };
 }

@@ -6,13 +6,17 @@
 //     the extension, the check's own time, and how long a listed site
 //     takes to be replaced by the warning;
 //  3. scanning and marking a job-board page of 5,000 links, without and
-//     with an email address beside each.
+//     with an email address beside each;
+//  4. where this run may set Chromium's policy (root), 1 and 2 again for
+//     the managed build installed by policy, which holds each top-level
+//     request until its verdict.
 // Prints medians of RUNS runs as JSON. Nothing here asserts: it measures.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { startNetwork } from '../test/harness/network.mjs';
 import { launch } from '../test/harness/browser.mjs';
 import { controlPage, gotoWarning } from '../test/harness/extension.mjs';
+import { deployByPolicy, policyWritable } from '../test/harness/policy.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 7);
 const bigList = process.argv[2];
@@ -34,7 +38,7 @@ async function stopWorkers(b, page) {
 
 // coldVerdicts: stop the worker, navigate to a listed site, read when the
 // new worker answered its first check (ms since the worker's start).
-async function coldVerdicts(b, ctl, label) {
+async function coldVerdicts(b, ctl, label, prefix = 'run') {
   const rows = [];
   for (let i = 0; i < RUNS; i++) {
     // The tab exists first: opening one is a navigation (about:blank) and
@@ -43,7 +47,7 @@ async function coldVerdicts(b, ctl, label) {
     await stopWorkers(b, page);
     await new Promise((r) => setTimeout(r, 300));
     const t0 = Date.now();
-    await gotoWarning(page, `http://run${i}.silverstarchina.com/`);
+    await gotoWarning(page, `http://${prefix}${i}.silverstarchina.com/`);
     const shown = Date.now() - t0;
     const s = await ctl.status();
     const t = s.timings.start;
@@ -53,7 +57,41 @@ async function coldVerdicts(b, ctl, label) {
   const out = { label, runs: RUNS, entries: rows[0].entries };
   for (const k of ["moduleStart", "checkerReady", "ready", "firstVerdict", "storedReadMs", "storedLoadMs", "warningShownMs"]) out[k] = median(rows.map((r) => r[k]));
   out.firstVerdictAll = rows.map((r) => round(r.firstVerdict));
+  out.listedRequestsReachedSite = `${reachedSite(prefix)} of ${RUNS}`;
   return out;
+}
+
+// reachedSite counts the listed sites named prefix<i>… that received
+// their page's request.
+function reachedSite(prefix) {
+  const named = new RegExp(`^${prefix}\\d+\\.`);
+  return net.log.filter((e) => named.test(e.host) && e.path === '/').length;
+}
+
+// navigationBench: clean page loads with the extension against without
+// (the baseline), the check's time in the worker, and listed sites (named
+// prefix<i>…) with the worker running: time until the warning shows, and
+// how many of their requests got out first.
+async function navigationBench(b, ctl, prefix, without) {
+  await loadTimes(b.context, 'http://warmup.example/', 3);
+  const withExt = await loadTimes(b.context, 'http://clean-site.example/page', 20);
+  const checks = (await ctl.status()).timings.navigation.checkMs.slice(-20);
+  const warm = [];
+  const page = await b.context.newPage();
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = Date.now();
+    await gotoWarning(page, `http://${prefix}${i}.cloudfox.cloud/`);
+    warm.push(Date.now() - t0);
+  }
+  await page.close();
+  return {
+    cleanLoadMsWithout: median(without),
+    cleanLoadMsWith: median(withExt),
+    ratio: round(median(withExt) / median(without)),
+    checkMsInWorker: median(checks),
+    warningShownMsWarm: median(warm),
+    listedRequestsReachedSite: `${reachedSite(prefix)} of ${RUNS}`,
+  };
 }
 
 async function loadTimes(context, url, n) {
@@ -120,29 +158,7 @@ try {
     process.exit(0);
   }
 
-  await loadTimes(b.context, 'http://warmup.example/', 3);
-  const withExt = await loadTimes(b.context, 'http://clean-site.example/page', 20);
-  const checks = (await ctl.status()).timings.navigation.checkMs.slice(-20);
-  results.navigation = {
-    cleanLoadMsWithout: median(without),
-    cleanLoadMsWith: median(withExt),
-    ratio: round(median(withExt) / median(without)),
-    checkMsInWorker: median(checks),
-  };
-
-  // A listed site with the worker running: how long until the warning
-  // shows, and whether the site's request got out before the redirect.
-  const warm = [];
-  const page = await b.context.newPage();
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = Date.now();
-    await gotoWarning(page, `http://warm${i}.cloudfox.cloud/`);
-    warm.push(Date.now() - t0);
-  }
-  await page.close();
-  results.navigation.warningShownMsWarm = median(warm);
-  const listedHosts = net.log.filter((e) => /^(run|warm)\d+\./.test(e.host) && e.path === '/');
-  results.navigation.listedRequestsReachedSite = `${listedHosts.length} of ${2 * RUNS}`;
+  results.navigation = await navigationBench(b, ctl, 'warm', without);
 
   results.scan5000Links = await scanBench(b, ctl, 5000, { emails: false });
   results.scan5000 = await scanBench(b, ctl, 5000);
@@ -168,6 +184,26 @@ try {
     results.scan5000With1M = await scanBench(b, ctl, 5000);
   }
   await b.close();
+
+  if (policyWritable()) {
+    const deployment = await deployByPolicy({ extensionPolicy: { updateUrl: '' } });
+    try {
+      net.forward(deployment.addr);
+      const m = await launch({ proxy: net.proxy, byPolicy: true });
+      const mctl = await controlPage(m);
+      await mctl.ready(120000);
+      results.managed = {
+        requestsHeld: (await mctl.status()).timings.navigation.requestsHeld,
+        navigation: await navigationBench(m, mctl, 'held', without),
+        coldStartEmbedded: await coldVerdicts(m, mctl, 'managed build, embedded default list', 'coldheld'),
+      };
+      await m.close();
+    } finally {
+      await deployment.close();
+    }
+  } else {
+    results.managed = 'not measured: Chromium policy not writable (needs root)';
+  }
 } finally {
   await net.close();
 }

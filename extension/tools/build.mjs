@@ -2,6 +2,10 @@
 //   build/chromium  the Manifest V3 extension as written (manifest.json)
 //   build/firefox   the same with Firefox's manifest bits (background
 //                   scripts instead of a service worker, a gecko id)
+//   build/chromium-managed
+//                   Chromium's, for installing by policy: it may hold
+//                   top-level requests until the verdict (README,
+//                   "Deploying in a company")
 // Options: --update-url URL sets the default update server of a release
 // build (and the host permission it needs); --only chromium|firefox.
 // The checker (checker/, built by `make wasm`) must exist.
@@ -13,9 +17,7 @@ import { parseArgs } from 'node:util';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CONTENT = ['manifest.json', 'managed_schema.json', '_locales', 'background', 'checker', 'content', 'icons', 'pages', 'shared'];
 export const GECKO_ID = 'redflag@redflag.invalid';
-const FIREFOX_HOSTS = ['http://*/*', 'https://*/*'];
-
-const { values: opts } = parseArgs({ options: { 'update-url': { type: 'string' }, only: { type: 'string' }, out: { type: 'string' } } });
+const ALL_WEB_HOSTS = ['http://*/*', 'https://*/*'];
 
 function copy(dest) {
   rmSync(dest, { recursive: true, force: true });
@@ -27,8 +29,7 @@ function copy(dest) {
   }
 }
 
-function setUpdateUrl(dest, manifest) {
-  const url = opts['update-url'];
+function setUpdateUrl(dest, manifest, url) {
   if (!url) return;
   const u = new URL(url);
   const file = join(dest, 'shared/settings.js');
@@ -36,7 +37,7 @@ function setUpdateUrl(dest, manifest) {
   const out = src.replace(/export const DEFAULT_UPDATE_URL = '[^']*';/, `export const DEFAULT_UPDATE_URL = ${JSON.stringify(u.href.replace(/\/+$/, ''))};`);
   if (out === src) throw new Error('DEFAULT_UPDATE_URL not found in shared/settings.js');
   writeFileSync(file, out);
-  manifest.host_permissions = [`${u.origin}/*`, ...manifest.host_permissions.filter((h) => FIREFOX_HOSTS.includes(h))];
+  manifest.host_permissions = [`${u.origin}/*`, ...manifest.host_permissions.filter((h) => ALL_WEB_HOSTS.includes(h))];
 }
 
 function writeManifest(dest, manifest) {
@@ -55,22 +56,39 @@ export function firefoxManifest(m) {
   // never receives it. That needs the request's host, hence every http(s)
   // host, and the warning page must be a redirect target.
   f.permissions = [...m.permissions, 'webRequest', 'webRequestBlocking'];
-  f.host_permissions = [...m.host_permissions, ...FIREFOX_HOSTS];
-  f.web_accessible_resources = [{ resources: ['pages/warning.html'], matches: FIREFOX_HOSTS }];
+  f.host_permissions = [...m.host_permissions, ...ALL_WEB_HOSTS];
+  f.web_accessible_resources = [{ resources: ['pages/warning.html'], matches: ALL_WEB_HOSTS }];
   // Firefox reads managed settings from enterprise policies
   // (3rdparty.Extensions), not from a schema in the manifest.
   delete f.storage;
   return f;
 }
 
-const base = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
-const out = opts.out ?? join(root, 'build');
-for (const target of ['chromium', 'firefox']) {
-  if (opts.only && opts.only !== target) continue;
-  const dest = join(out, target);
-  copy(dest);
-  const m = target === 'firefox' ? firefoxManifest(base) : structuredClone(base);
-  setUpdateUrl(dest, m);
-  writeManifest(dest, m);
-  console.log(`built ${dest}`);
+// managedManifest is the Chromium manifest for installing by policy:
+// Chromium grants blocking webRequest to Manifest V3 extensions only
+// there, and holding a request needs its host.
+export function managedManifest(m) {
+  const f = structuredClone(m);
+  f.permissions = [...m.permissions, 'webRequest', 'webRequestBlocking'];
+  f.host_permissions = [...m.host_permissions, ...ALL_WEB_HOSTS];
+  delete f.optional_host_permissions;
+  return f;
+}
+
+// Each build's manifest, from manifest.json.
+export const manifests = { chromium: structuredClone, firefox: firefoxManifest, 'chromium-managed': managedManifest };
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values: opts } = parseArgs({ options: { 'update-url': { type: 'string' }, only: { type: 'string' }, out: { type: 'string' } } });
+  const base = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
+  const out = opts.out ?? join(root, 'build');
+  for (const [target, manifest] of Object.entries(manifests)) {
+    if (opts.only && opts.only !== target) continue;
+    const dest = join(out, target);
+    copy(dest);
+    const m = manifest(base);
+    setUpdateUrl(dest, m, opts['update-url']);
+    writeManifest(dest, m);
+    console.log(`built ${dest}`);
+  }
 }

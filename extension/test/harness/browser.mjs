@@ -10,40 +10,25 @@ import { fileURLToPath } from 'node:url';
 export const EXTENSION_DIR = fileURLToPath(new URL('../../build/chromium', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-export async function launch({ proxy, extensionDir = EXTENSION_DIR, userDataDir } = {}) {
+// With byPolicy, no extension is loaded from a folder: the one a policy
+// force-installs (harness/policy.mjs) is awaited instead, and the browser
+// may fetch it (no --disable-background-networking).
+export async function launch({ proxy, extensionDir = EXTENSION_DIR, userDataDir, byPolicy = false } = {}) {
+  if (byPolicy) extensionDir = null;
   const ownDir = !userDataDir;
   const dir = userDataDir ?? mkdtempSync(join(tmpdir(), 'redflag-chromium-'));
-  const args = [
-    '--headless=new',
-    '--no-sandbox',
-    '--host-resolver-rules=MAP * 127.0.0.1',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-    // Quiet the browser's own traffic, so that what the proxy sees is the
-    // pages' and the extension's.
-    '--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable,Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,AutofillServerCommunication,CertificateTransparencyComponentUpdater',
-    '--disable-default-apps',
-    '--disable-client-side-phishing-detection',
-    '--disable-domain-reliability',
-    '--no-pings',
-    '--safebrowsing-disable-auto-update',
-    '--disable-component-extensions-with-background-pages',
-  ];
-  if (extensionDir) args.push(`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`);
-  if (proxy) args.push(`--proxy-server=${proxy}`, '--proxy-bypass-list=<-loopback>');
+  const args = chromiumArgs({ proxy, extensionDir, byPolicy });
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: false, // --headless=new above: the headless mode that runs extensions
     args,
     viewport: { width: 900, height: 640 },
+    ignoreDefaultArgs: byPolicy ? ['--disable-extensions', '--disable-background-networking'] : [],
   });
   let sw;
-  if (extensionDir) {
+  if (extensionDir || byPolicy) {
     sw = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'))
-      ?? await context.waitForEvent('serviceworker', { timeout: 15000 });
+      ?? await context.waitForEvent('serviceworker', { timeout: byPolicy ? 60000 : 15000 });
   }
   const id = sw ? new URL(sw.url()).host : undefined;
   return {
@@ -64,4 +49,32 @@ export async function launch({ proxy, extensionDir = EXTENSION_DIR, userDataDir 
 export async function worker(context) {
   return context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'))
     ?? context.waitForEvent('serviceworker', { timeout: 15000 });
+}
+
+// chromiumArgs is the command line of a test browser: quiet (so that what
+// the proxy sees is the pages' and the extension's), every host on
+// 127.0.0.1, all traffic through proxy.
+export function chromiumArgs({ proxy, extensionDir = null, byPolicy = false } = {}) {
+  const args = [
+    '--headless=new',
+    '--no-sandbox',
+    '--host-resolver-rules=MAP * 127.0.0.1',
+    ...(byPolicy ? [] : ['--disable-background-networking']),
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+    // Quiet the browser's own traffic, so that what the proxy sees is the
+    // pages' and the extension's.
+    '--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable,Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,AutofillServerCommunication,CertificateTransparencyComponentUpdater',
+    '--disable-default-apps',
+    '--disable-client-side-phishing-detection',
+    '--disable-domain-reliability',
+    '--no-pings',
+    '--safebrowsing-disable-auto-update',
+    '--disable-component-extensions-with-background-pages',
+  ];
+  if (extensionDir) args.push(`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`);
+  if (proxy) args.push(`--proxy-server=${proxy}`, '--proxy-bypass-list=<-loopback>');
+  return args;
 }

@@ -23,6 +23,14 @@ function sitePage(host, path) {
     return { type: 'text/html', body: manyLinks(Number(q.get('n') ?? 5000), { emails: q.get('emails') !== '0' }) };
   }
   if (path === '/favicon.ico') return { status: 404, type: 'text/plain', body: 'none' };
+  if (path.startsWith('/wait-then-go?')) {
+    // A page left alone for ms, then going to `to`: idle time with no
+    // DevTools client talking to the browser. A fetch of `beacon` first
+    // tells the log that the time is up.
+    const q = new URL(path, 'http://x').searchParams;
+    const js = (v) => JSON.stringify(v).replace(/</g, '\\u003c');
+    return { type: 'text/html', body: `<!doctype html><title>waiting</title><script>setTimeout(() => { fetch(${js(q.get('beacon'))}, { mode: 'no-cors' }).finally(() => { location.href = ${js(q.get('to'))}; }); }, ${Number(q.get('ms'))});</script>` };
+  }
   if (path.startsWith('/go?to=')) {
     const to = decodeURIComponent(path.slice('/go?to='.length));
     return { status: 302, headers: { location: to }, type: 'text/plain', body: `to ${to}` };
