@@ -5,7 +5,7 @@ import '../shared/protocol.js';
 import { api } from '../shared/browser.js';
 import * as list from './list.js';
 import * as updater from './updater.js';
-import { allow, navigationTimings } from './navigation.js';
+import { allow, navigationTimings, shouldWarn } from './navigation.js';
 import { settings } from './config.js';
 
 const Msg = globalThis.RedFlagProtocol;
@@ -18,9 +18,9 @@ const handlers = {
     return { result: await list.check(input.slice(0, 4096)) };
   },
 
-  async [Msg.WARNING_INFO]({ url }) {
-    const [result, { values }] = await Promise.all([list.check(String(url)), settings()]);
-    return { result, mode: values.mode, reportUrl: values.reportUrl };
+  async [Msg.WARNING_INFO]({ url }, sender) {
+    const [result, { values }, warn] = await Promise.all([list.check(String(url)), settings(), shouldWarn(sender.tab?.id ?? -1, String(url))]);
+    return { result, mode: values.mode, reportUrl: values.reportUrl, warn };
   },
 
   async [Msg.PROCEED]({ url }, sender) {

@@ -17,7 +17,7 @@ import { api } from '../shared/browser.js';
 import * as list from './list.js';
 import { settings, valuesNow } from './config.js';
 
-const timings = { navigations: 0, checkMs: [], passedWhileLoading: 0 };
+const timings = { navigations: 0, checkMs: [], passedWhileLoading: 0, detouredWhileLoading: 0 };
 const MAIN_FRAME = { urls: ['http://*/*', 'https://*/*'], types: ['main_frame'] };
 
 // Only Firefox has getBrowserInfo; only its blocking listeners may answer
@@ -44,7 +44,10 @@ export function register() {
         holding = self.installType === 'admin';
         if (holding) keepAlive();
       },
-      (e) => console.warn(`RedFlag: install type unknown (${e.message}); requests are not held`),
+      (e) => {
+        holding = false;
+        console.warn(`RedFlag: install type unknown (${e.message}); requests are not held`);
+      },
     );
   }
   api.webNavigation.onBeforeNavigate.addListener((d) => guard(d, 'before'));
@@ -52,11 +55,14 @@ export function register() {
 }
 
 // holding: Chromium's blocking listener is registered and its answers
-// count (managed build, installed by policy).
-let holding = false;
+// count (managed build, installed by policy); undefined until the install
+// type is known, in the worker's first milliseconds.
+let holding = api.webRequest?.onBeforeRequest && !blockingMayWait ? undefined : false;
 
-export function warningUrl(url) {
-  return `${api.runtime.getURL('pages/warning.html')}?url=${encodeURIComponent(url)}`;
+// warningUrl is the warning page for url; with checking, the page first
+// asks whether to warn and goes on to url if not (see interceptNow).
+export function warningUrl(url, { checking = false } = {}) {
+  return `${api.runtime.getURL('pages/warning.html')}?url=${encodeURIComponent(url)}${checking ? '&checking=1' : ''}`;
 }
 
 // Proceed anyway, per tab: tabId → [match]. Kept in storage.session (it
@@ -99,6 +105,12 @@ function timed(t0) {
   timings.navigations++;
   timings.checkMs.push(performance.now() - t0);
   if (timings.checkMs.length > 1000) timings.checkMs.shift();
+}
+
+// shouldWarn tells whether a navigation to url in tabId must show the
+// warning page (for the warning page's own check).
+export function shouldWarn(tabId, url) {
+  return warns({ frameId: 0, tabId, url }, false);
 }
 
 // warns tells whether the top-level navigation d must show the warning
@@ -147,7 +159,7 @@ async function guard(d, phase) {
   // hop by hop too); this one is for the worker's first moments. Were the
   // list to come in between the two events, both would send the tab to the
   // same warning page.
-  if (holding && canAnswerNow()) return;
+  if (holding === true && canAnswerNow()) return;
   if (await warns(d, phase === 'before')) await api.tabs.update(d.tabId, { url: warningUrl(d.url) });
 }
 
@@ -157,23 +169,30 @@ async function intercept(d) {
 }
 
 // interceptNow answers a top-level request at once (Chromium, managed
-// build): a listed site's request never leaves. While the list loads it
-// lets the request go, and guard warns once the list is in.
+// build): a listed site's request never leaves. A request that wakes the
+// worker comes before the list is in: a GET goes to the warning page in
+// its checking state, which goes on to the site unless it is to be warned
+// about (once per worker start, kept rare by keepAlive); any other method
+// is let go (its body cannot be replayed), and guard warns once the list
+// is in.
 function interceptNow(d) {
-  if (!holding) return {};
+  if (holding === false || d.tabId < 0) return {};
   const warn = warnsNow(d);
-  if (warn === undefined) {
-    timings.passedWhileLoading++;
-    return {};
+  if (warn !== undefined) return warn ? { redirectUrl: warningUrl(d.url) } : {};
+  if (d.method === 'GET') {
+    timings.detouredWhileLoading++;
+    return { redirectUrl: warningUrl(d.url, { checking: true }) };
   }
-  return warn ? { redirectUrl: warningUrl(d.url) } : {};
+  timings.passedWhileLoading++;
+  return {};
 }
 
 export function navigationTimings() {
   return {
     navigations: timings.navigations,
     checkMs: [...timings.checkMs],
-    requestsHeld: holding || (blockingMayWait && Boolean(api.webRequest?.onBeforeRequest)),
+    requestsHeld: holding === true || (blockingMayWait && Boolean(api.webRequest?.onBeforeRequest)),
     passedWhileLoading: timings.passedWhileLoading,
+    detouredWhileLoading: timings.detouredWhileLoading,
   };
 }

@@ -5,7 +5,11 @@ import { ask, Msg } from '../shared/messages.js';
 import { localize, t, provenance, versionDate } from '../shared/i18n.js';
 
 const $ = (id) => document.getElementById(id);
-const url = new URLSearchParams(location.search).get('url') ?? '';
+const params = new URLSearchParams(location.search);
+const url = params.get('url') ?? '';
+// checking: sent here before the list was in (background/navigation.js,
+// interceptNow); go on to url unless it is to be warned about.
+const checking = params.get('checking') === '1' && /^https?:\/\//i.test(url);
 
 function showError(e) {
   $('error').textContent = e.message ?? String(e);
@@ -26,13 +30,19 @@ function reportHref(reportUrl, site, result) {
 
 async function main() {
   localize();
+  if (checking) document.body.classList.add('checking');
   $('back').focus();
   $('back').addEventListener('click', () => ask(Msg.GO_BACK).catch(showError));
   let site = url;
   try { site = new URL(url).host; } catch { /* shown as given */ }
   $('site').textContent = site;
 
-  const { result, mode, reportUrl } = await ask(Msg.WARNING_INFO, { url });
+  const { result, mode, reportUrl, warn } = await ask(Msg.WARNING_INFO, { url });
+  if (checking && !warn) {
+    location.replace(url);
+    return;
+  }
+  document.body.classList.remove('checking');
   const listed = result.verdict === 'seized' || result.verdict === 'flagged';
   document.title = t(listed && result.verdict === 'seized' ? 'warningTitleSeized' : 'warningTitleFlagged');
   $('headline').textContent = document.title;

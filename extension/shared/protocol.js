@@ -22,7 +22,9 @@ globalThis.RedFlagProtocol = Object.freeze({
   // message per batch: posting on an open port cost the page 0.4–0.6 ms
   // for ten batches of 500 links where sendMessage cost 0.9–2.4 ms.
   CHECK_PORT: 'checkMany',
-  // Warning page → background: {url} → {ok, result, mode, reportUrl}.
+  // Warning page → background: {url} → {ok, result, mode, reportUrl,
+  // warn}; warn: whether this tab is to be warned about url now (listed,
+  // not allowlisted, no Proceed anyway in block mode or before).
   WARNING_INFO: 'warningInfo',
   // Warning page → background: {url}; remembers the site for this tab and
   // navigates there (refused in block mode).

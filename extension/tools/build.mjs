@@ -72,6 +72,9 @@ export function managedManifest(m) {
   f.permissions = [...m.permissions, 'webRequest', 'webRequestBlocking'];
   f.host_permissions = [...m.host_permissions, ...ALL_WEB_HOSTS];
   delete f.optional_host_permissions;
+  // A navigation a page starts (a clicked link) may be redirected to an
+  // extension page only if the page is web-accessible.
+  f.web_accessible_resources = [{ resources: ['pages/warning.html'], matches: ALL_WEB_HOSTS }];
   return f;
 }
 
