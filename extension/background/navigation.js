@@ -4,11 +4,10 @@
 // allowed, the request itself waits for the verdict, so a listed site never
 // receives it: in Firefox (its listener may answer later), and in Chromium
 // for the managed build installed by policy (its listener must answer at
-// once: it does whenever the list is loaded, see interceptNow). Elsewhere
-// (Chromium MV3), and in Chromium while the list loads, webNavigation starts
-// the check alongside the request, and onCommitted is a second look for
-// navigations that reach a listed site by a server redirect, which
-// onBeforeNavigate does not see.
+// once, see interceptNow). Elsewhere (Chromium MV3 otherwise installed),
+// webNavigation starts the check alongside the request, and onCommitted is
+// a second look for navigations that reach a listed site by a server
+// redirect, which onBeforeNavigate does not see.
 //
 // Why not declarativeNetRequest: its rules need host names, and the list
 // holds only fingerprints of them (which keeps the list from being a
@@ -141,10 +140,10 @@ function warnsNow(d) {
 }
 
 // keepAlive keeps the worker, and with it the loaded list, from stopping:
-// a worker woken by a request cannot hold it (its list loads after the
-// event), and Chromium stops an idle worker after 30 s. Any extension API
-// call starts that count again. Only the managed build does this: a
-// company chose it to hold every request.
+// a worker woken by a request has to send it through the checking page
+// (its list loads after the event), and Chromium stops an idle worker
+// after 30 s. Any extension API call starts that count again. Only the
+// managed build does this: a company chose it to hold every request.
 const KEEP_ALIVE_MS = 20_000;
 function keepAlive() {
   setInterval(() => api.runtime.getPlatformInfo(), KEEP_ALIVE_MS);

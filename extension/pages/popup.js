@@ -24,6 +24,7 @@ async function showStatus() {
   $('connection').textContent = !navigator.onLine
     ? t('offline')
     : reachable ? t('onlineServerReachable', [s.settings.values.updateUrl]) : t('onlineServerUnknown');
+  $('protection').textContent = t(s.timings.navigation.requestsHeld ? 'protectionHeld' : 'protectionWarned');
   $('update-error').hidden = !u.lastError;
   $('update-error').textContent = u.lastError ? t('updateFailed', [when(u.lastAttempt), u.lastError]) : '';
   document.body.dataset.status = 'ready';

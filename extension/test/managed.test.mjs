@@ -4,7 +4,7 @@
 // asserted on the network: a listed site never receives the request.
 // Setting Chromium's policy needs root (CI runs as root); elsewhere the
 // tests are skipped and say why.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startNetwork } from './harness/network.mjs';
 import { spawn } from 'node:child_process';
@@ -19,16 +19,22 @@ import { deployByPolicy, policyWritable, POLICY_DIR } from './harness/policy.mjs
 const skip = policyWritable() ? false : `${POLICY_DIR} is not writable (run as root to test the policy-installed build)`;
 let net, deployment, b, ctl;
 
-before(async () => {
-  if (skip) return;
-  net = await startNetwork();
-  deployment = await deployByPolicy({ extensionPolicy: { updateUrl: '', mode: 'warn' } });
-  net.forward(deployment.addr);
-  b = await launch({ proxy: net.proxy, byPolicy: true });
-  assert.equal(b.id, deployment.id, 'the policy-installed extension is the one running');
-  ctl = await controlPage(b);
-  await ctl.ready();
-});
+// deployed sets the policy and starts the browser that installs by it, once,
+// for the tests that need it (and only then: the policy applies to every
+// Chromium started while it is there).
+let setup;
+function deployed() {
+  setup ??= (async () => {
+    net = await startNetwork();
+    deployment = await deployByPolicy({ extensionPolicy: { updateUrl: '', mode: 'warn' } });
+    net.forward(deployment.addr);
+    b = await launch({ proxy: net.proxy, byPolicy: true });
+    assert.equal(b.id, deployment.id, 'the policy-installed extension is the one running');
+    ctl = await controlPage(b);
+    await ctl.ready();
+  })();
+  return setup;
+}
 
 after(async () => {
   await b?.close();
@@ -60,12 +66,19 @@ test('loaded without a policy, the managed build does not count on holding reque
 const reached = (host) => net.log.filter((e) => e.host === host).length;
 
 test('installed by policy from its update manifest, the managed build holds requests', { skip }, async () => {
+  await deployed();
   assert.deepEqual(deployment.served.slice(0, 2), ['/updates.xml', '/redflag.crx']);
   const s = await ctl.status();
   assert.equal(s.timings.navigation.requestsHeld, true);
+  const popup = await b.context.newPage();
+  await popup.goto(b.url('pages/popup.html'));
+  await popup.waitForSelector('body[data-status="ready"]');
+  assert.equal(await popup.textContent('#protection'), 'get no request: each is checked before it is sent');
+  await popup.close();
 });
 
 test('a listed site, a subdomain of one and a redirect to one are warned about, and never receive the request', { skip }, async () => {
+  await deployed();
   const page = await b.context.newPage();
   await gotoWarning(page, 'http://silverstarchina.com/careers');
   assert.equal(await page.textContent('#why'), 'Seized by US Department of Justice (E.D. Missouri) on 2023-10-17.');
@@ -91,6 +104,7 @@ test('a listed site, a subdomain of one and a redirect to one are warned about, 
 });
 
 test('a clean site is left alone', { skip }, async () => {
+  await deployed();
   const page = await b.context.newPage();
   await page.goto('http://clean-site.example/page');
   assert.equal(await page.textContent('h1'), 'Welcome to clean-site.example');
@@ -98,6 +112,7 @@ test('a clean site is left alone', { skip }, async () => {
 });
 
 test('Proceed anyway lets the request go, in that tab only', { skip }, async () => {
+  await deployed();
   const page = await b.context.newPage();
   await gotoWarning(page, 'http://edenprogram.com/');
   assert.equal(reached('edenprogram.com'), 0);
@@ -119,10 +134,12 @@ test('Proceed anyway lets the request go, in that tab only', { skip }, async () 
 // checking page, from which it would arrive without the idle page as its
 // referrer.
 test('idle past the 30 s a worker may idle, the managed build\'s worker is still there to hold requests', { skip }, async () => {
+  await deployed();
   const dir = mkdtempSync(join(tmpdir(), 'redflag-idle-'));
   const start = 'http://idle-start.example/wait-then-go?ms=45000&beacon=' + encodeURIComponent('http://beacon.example/time-is-up')
     + '&to=' + encodeURIComponent('http://idle-clean.example/after');
-  const browser = spawn(CHROMIUM, [...chromiumArgs({ proxy: net.proxy, byPolicy: true }), `--user-data-dir=${dir}`, start], { stdio: 'ignore' });
+  // Its own process group, so that its helpers go with it.
+  const browser = spawn(CHROMIUM, [...chromiumArgs({ proxy: net.proxy, byPolicy: true }), `--user-data-dir=${dir}`, start], { stdio: 'ignore', detached: true });
   try {
     const deadline = Date.now() + 120000;
     let arrived;
@@ -133,9 +150,11 @@ test('idle past the 30 s a worker may idle, the managed build\'s worker is still
     assert.ok(reached('beacon.example') > 0);
     assert.equal(arrived.headers.referer, 'http://idle-start.example/', 'the navigation came straight from the idle page');
   } finally {
-    browser.kill();
-    await new Promise((r) => browser.exitCode === null ? browser.once('exit', r) : r());
-    rmSync(dir, { recursive: true, force: true });
+    const exited = new Promise((r) => browser.exitCode === null ? browser.once('exit', r) : r());
+    try { process.kill(-browser.pid, 'SIGTERM'); } catch { /* gone already */ }
+    await exited;
+    // A helper process may still be writing its last files.
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 });
 
@@ -150,18 +169,22 @@ async function stopWorker() {
 }
 
 test('a request that wakes a stopped worker is held too: a listed site is warned about, a clean one opens', { skip }, async () => {
-  const page = await b.context.newPage();
+  await deployed();
+  // Each in a tab of its own opened before the stop (see stopWorker).
+  const listed = await b.context.newPage();
   await stopWorker();
-  await gotoWarning(page, 'http://xinlusoft.com/');
+  await gotoWarning(listed, 'http://xinlusoft.com/');
   assert.equal(reached('xinlusoft.com'), 0);
-  assert.equal(await page.textContent('#why'), 'Seized by US Department of Justice (E.D. Missouri) on 2023-10-17.');
+  assert.equal(await listed.textContent('#why'), 'Seized by US Department of Justice (E.D. Missouri) on 2023-10-17.');
+  await listed.close();
 
+  const clean = await b.context.newPage();
   await stopWorker();
-  await page.goto('http://woken-clean.example/path?q=1').catch(() => {}); // replaced by the checking page
-  await page.waitForURL('http://woken-clean.example/path?q=1', { timeout: 20000 });
-  assert.equal(await page.textContent('h1'), 'Welcome to woken-clean.example');
+  await clean.goto('http://woken-clean.example/path?q=1').catch(() => {}); // replaced by the checking page
+  await clean.waitForURL('http://woken-clean.example/path?q=1', { timeout: 20000 });
+  assert.equal(await clean.textContent('h1'), 'Welcome to woken-clean.example');
   assert.equal(net.log.filter((e) => e.host === 'woken-clean.example' && e.path === '/path?q=1').length, 1, 'one request, after the check');
   const s = await ctl.ready();
   assert.ok(s.timings.navigation.detouredWhileLoading >= 1, 'the clean site went through the checking page');
-  await page.close();
+  await clean.close();
 });
