@@ -81,17 +81,18 @@ async function currentAllowlist() {
 
 export async function check(input) {
   await started;
-  const r = applyAllowlist(checker.check(input), await currentAllowlist());
-  timings.firstVerdict ??= performance.now();
-  return r;
+  return verdict(input, await currentAllowlist());
 }
 
 // checkNow is check for a caller that cannot wait (a blocking webRequest
 // listener in Chromium), with the allowlist of values: undefined while the
 // list is still loading.
 export function checkNow(input, values) {
-  if (!hasStarted) return undefined;
-  const r = applyAllowlist(checker.check(input), values.allowlist);
+  return hasStarted ? verdict(input, values.allowlist) : undefined;
+}
+
+function verdict(input, allowlist) {
+  const r = applyAllowlist(checker.check(input), allowlist);
   timings.firstVerdict ??= performance.now();
   return r;
 }

@@ -122,7 +122,12 @@ async function warns(d, count) {
   if (!list.listed(r)) return false;
   const { values } = await settings();
   await loadingProceeds;
-  return values.mode === 'block' || !proceeded(d.tabId, r.match);
+  return warnsAbout(r, values, d.tabId);
+}
+
+// warnsAbout tells whether result r is to be warned about in tabId.
+function warnsAbout(r, values, tabId) {
+  return list.listed(r) && (values.mode === 'block' || !proceeded(tabId, r.match));
 }
 
 // warnsNow is warns without waiting: undefined while the list, the
@@ -135,8 +140,7 @@ function warnsNow(d) {
   const r = list.checkNow(d.url, values);
   if (r === undefined) return undefined;
   timed(t0);
-  if (!list.listed(r)) return false;
-  return values.mode === 'block' || !proceeded(d.tabId, r.match);
+  return warnsAbout(r, values, d.tabId);
 }
 
 // keepAlive keeps the worker, and with it the loaded list, from stopping:

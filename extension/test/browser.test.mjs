@@ -174,7 +174,7 @@ test('a job board wakes a stopped worker to check new content; its content scrip
   await cdp.send('Runtime.enable');
   await page.goto(visit('http://www.linkedin.com/jobs/view/4243'));
   await page.locator('#listed-link + .redflag-badge').waitFor({ timeout: 15000 });
-  await stopWorker();
+  await ctl.stopWorker();
   await page.evaluate(() => {
     document.querySelector('#messages').insertAdjacentHTML('beforeend', '<p><a id="woke-link" href="https://jinyang.asia/about">about us</a></p>');
   });
@@ -346,19 +346,10 @@ async function waitFor(cond, what) {
   }
 }
 
-// stopWorker stops the extension's service worker through a DevTools
-// session of an existing tab (opening a tab would wake it again).
-async function stopWorker() {
-  const cdp = await b.context.newCDPSession(ctl.page);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await cdp.detach();
-}
-
 // restartWorker stops the service worker; the next message starts a new
 // one, whose status it returns once ready.
 async function restartWorker() {
-  await stopWorker();
+  await ctl.stopWorker();
   return ctl.ready();
 }
 

@@ -158,28 +158,18 @@ test('idle past the 30 s a worker may idle, the managed build\'s worker is still
   }
 });
 
-// stopWorker stops the extension's worker; the tab to navigate in exists
-// first, since opening one is a navigation that would wake it.
-async function stopWorker() {
-  const cdp = await b.context.newCDPSession(ctl.page);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await cdp.detach();
-  await new Promise((r) => setTimeout(r, 300));
-}
-
 test('a request that wakes a stopped worker is held too: a listed site is warned about, a clean one opens', { skip }, async () => {
   await deployed();
-  // Each in a tab of its own opened before the stop (see stopWorker).
+  // Each in a tab of its own, opened before the stop (see ctl.stopWorker).
   const listed = await b.context.newPage();
-  await stopWorker();
+  await ctl.stopWorker();
   await gotoWarning(listed, 'http://xinlusoft.com/');
   assert.equal(reached('xinlusoft.com'), 0);
   assert.equal(await listed.textContent('#why'), 'Seized by US Department of Justice (E.D. Missouri) on 2023-10-17.');
   await listed.close();
 
   const clean = await b.context.newPage();
-  await stopWorker();
+  await ctl.stopWorker();
   await clean.goto('http://woken-clean.example/path?q=1').catch(() => {}); // replaced by the checking page
   await clean.waitForURL('http://woken-clean.example/path?q=1', { timeout: 20000 });
   assert.equal(await clean.textContent('h1'), 'Welcome to woken-clean.example');

@@ -26,14 +26,7 @@ async function scan(dir, emails) {
     for (let i = 0; i < RUNS + 1; i++) {
       await page.goto(`http://www.linkedin.com/many-links?n=5000&emails=${emails ? 1 : 0}&run=${i}`);
       await page.waitForFunction(() => document.querySelectorAll('.redflag-badge').length >= 10, null, { timeout: 60000 });
-      const s = await ctl.page.evaluate(async () => {
-        const me = (await chrome.tabs.getCurrent()).id;
-        for (const t of await chrome.tabs.query({})) {
-          if (t.id === me) continue;
-          const a = await chrome.tabs.sendMessage(t.id, { type: 'contentStats' }).catch(() => undefined);
-          if (a?.ok && a.stats.lastScan?.targets > 1000) return a.stats.lastScan;
-        }
-      });
+      const s = await ctl.lastBigScan();
       if (i > 0) script.push(s.collectMs + s.markMs + s.sendMs + s.answerMarkMs); // first load warms up
     }
     return median(script);

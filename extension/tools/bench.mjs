@@ -27,15 +27,6 @@ const median = (xs) => {
 };
 const round = (x) => Number(x.toFixed(2));
 
-// stopWorkers stops the extension's service worker through page's
-// DevTools session (opening or closing a tab would wake it again).
-async function stopWorkers(b, page) {
-  const cdp = await b.context.newCDPSession(page);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await cdp.detach();
-}
-
 // coldVerdicts: stop the worker, navigate to a listed site, read when the
 // new worker answered its first check (ms since the worker's start).
 async function coldVerdicts(b, ctl, label, prefix = 'run') {
@@ -44,8 +35,7 @@ async function coldVerdicts(b, ctl, label, prefix = 'run') {
     // The tab exists first: opening one is a navigation (about:blank) and
     // would wake the worker before the navigation measured here.
     const page = await b.context.newPage();
-    await stopWorkers(b, page);
-    await new Promise((r) => setTimeout(r, 300));
+    await ctl.stopWorker();
     const t0 = Date.now();
     await gotoWarning(page, `http://${prefix}${i}.silverstarchina.com/`);
     const shown = Date.now() - t0;
@@ -113,17 +103,7 @@ async function scanBench(b, ctl, n, { emails = true } = {}) {
   for (let i = 0; i < RUNS; i++) {
     await page.goto(`http://www.linkedin.com/many-links?n=${n}&emails=${emails ? 1 : 0}&run=${i}`);
     await page.waitForFunction((want) => document.querySelectorAll('.redflag-badge').length >= want, n / 500, { timeout: 60000 });
-    const stats = await ctl.page.evaluate(async () => {
-      const me = (await chrome.tabs.getCurrent()).id;
-      const tabs = await chrome.tabs.query({});
-      for (const t of tabs) {
-        if (t.id === me) continue;
-        const a = await chrome.tabs.sendMessage(t.id, { type: 'contentStats' }).catch(() => undefined);
-        if (a?.ok && a.stats.lastScan?.targets > 1000) return a.stats;
-      }
-      return undefined;
-    });
-    const s = stats.lastScan;
+    const s = await ctl.lastBigScan();
     rows.push({ targets: s.targets, collectMs: s.collectMs, linksMs: s.linksMs, proseMs: s.proseMs, sendMs: s.sendMs, answerMarkMs: s.answerMarkMs, checkMs: s.checkMs, scriptMs: s.collectMs + s.markMs + s.sendMs + s.answerMarkMs, doneMs: s.doneMs, marked: await page.locator('.redflag-badge').count() });
   }
   await page.close();

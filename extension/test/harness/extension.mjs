@@ -19,6 +19,27 @@ export async function controlPage(b) {
       }
     },
     setSettings: (settings) => page.evaluate((s) => chrome.storage.local.set({ settings: s }), settings),
+    // stopWorker stops the service worker through this page's DevTools
+    // session. Opening a tab is a navigation, which would wake it again: a
+    // tab to navigate in must exist before.
+    async stopWorker() {
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await cdp.detach();
+      await new Promise((r) => setTimeout(r, 300));
+    },
+    // lastBigScan is the content script's timings of its last scan with
+    // more than minTargets candidates, from whichever tab has one.
+    lastBigScan: (minTargets = 1000) => page.evaluate(async (min) => {
+      const me = (await chrome.tabs.getCurrent()).id;
+      for (const t of await chrome.tabs.query({})) {
+        if (t.id === me) continue;
+        const a = await chrome.tabs.sendMessage(t.id, { type: 'contentStats' }).catch(() => undefined);
+        if (a?.ok && a.stats.lastScan?.targets > min) return a.stats.lastScan;
+      }
+      return undefined;
+    }, minTargets),
   };
 }
 
