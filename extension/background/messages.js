@@ -19,7 +19,8 @@ const handlers = {
   },
 
   async [Msg.WARNING_INFO]({ url }, sender) {
-    const [result, { values }, warn] = await Promise.all([list.check(String(url)), settings(), shouldWarn(sender.tab?.id ?? -1, String(url))]);
+    const [result, { values }] = await Promise.all([list.check(String(url)), settings()]);
+    const warn = await shouldWarn(sender.tab?.id ?? -1, result);
     return { result, mode: values.mode, reportUrl: values.reportUrl, warn };
   },
 

@@ -106,12 +106,6 @@ function timed(t0) {
   if (timings.checkMs.length > 1000) timings.checkMs.shift();
 }
 
-// shouldWarn tells whether a navigation to url in tabId must show the
-// warning page (for the warning page's own check).
-export function shouldWarn(tabId, url) {
-  return warns({ frameId: 0, tabId, url }, false);
-}
-
 // warns tells whether the top-level navigation d must show the warning
 // page instead; counted (navigationTimings) when count is true.
 async function warns(d, count) {
@@ -119,10 +113,15 @@ async function warns(d, count) {
   const t0 = performance.now();
   const r = await list.check(d.url);
   if (count) timed(t0);
-  if (!list.listed(r)) return false;
+  return list.listed(r) && shouldWarn(d.tabId, r);
+}
+
+// shouldWarn tells whether the check result r is to be warned about in
+// tabId (also for the warning page's own look at it).
+export async function shouldWarn(tabId, r) {
   const { values } = await settings();
   await loadingProceeds;
-  return warnsAbout(r, values, d.tabId);
+  return warnsAbout(r, values, tabId);
 }
 
 // warnsAbout tells whether result r is to be warned about in tabId.
@@ -133,12 +132,10 @@ function warnsAbout(r, values, tabId) {
 // warnsNow is warns without waiting: undefined while the list, the
 // settings or the tabs' choices are still loading.
 function warnsNow(d) {
-  if (d.tabId < 0) return false;
+  if (!canAnswerNow()) return undefined;
   const values = valuesNow();
-  if (values === null || !proceedsLoaded) return undefined;
   const t0 = performance.now();
   const r = list.checkNow(d.url, values);
-  if (r === undefined) return undefined;
   timed(t0);
   return warnsAbout(r, values, d.tabId);
 }
