@@ -57,7 +57,7 @@ $(WASM_ID): $(WASM) wasm/build/module-id.sh
 wasm: $(WASM) $(WASM_ID)
 
 # Packages whose tests also run compiled to WebAssembly.
-WASM_GO_TESTS := ./lists/canon ./lists/check ./lists/snapshot ./wasm/checker ./wasm/protocol
+WASM_GO_TESTS := ./lists/canon ./lists/check ./lists/lookalike ./lists/snapshot ./wasm/checker ./wasm/protocol
 
 ## Run
 

@@ -11,17 +11,24 @@
 //                                   // (resolves to info(); rejects if the
 //                                   // module cannot start)
 //   checker.check('https://jobs.cloudfox.cloud/apply');
-//     // -> { input, verdict: 'seized' | 'flagged' | 'clean' | 'invalid',
+//     // -> { input, verdict: 'seized' | 'flagged' | 'caution' | 'clean' | 'invalid',
 //     //      match,        // the lookup expression that matched, '' if none
 //     //      canonical,    // Safe Browsing canonical URL, '' if invalid
 //     //      registrable,  // registrable domain (eTLD+1), '' for IPs
-//     //      entry,        // { kind, authority, date, reference, note } or null
+//     //      entry,        // { kind, authority, date, reference, note } or null;
+//     //                    // for a caution, the entry of the listed name it resembles
 //     //      listVersion,  // version of the list that answered
 //     //      error }       // why the input is invalid, '' otherwise
+//     // a caution (not listed; its name resembles a listed one) also has
+//     //      resembles,    // the listed registrable domain, e.g. 'cloudfox.cloud'
+//     //      how,          // e.g. 'the same name under .io instead of .cloud'
+//     //      similarity    // the classes, e.g. ['suffix']
 //   checker.checkMany(inputs);      // the same for an array, in one crossing
 //   checker.checkMany(inputs, { verdictOnly: true });
 //                                   // faster, for marking links: canonical and
-//                                   // registrable are left 
+//                                   // registrable are left ''
+//   checker.checkMany(inputs, { lookAlikes: false });
+//                                   // never 'caution' (a company's policy)
 //   checker.info();                 // { name, version, created, entries, keys,
 //                                   //   markers, provenances, bloomBits,
 //                                   //   bloomHashes, keyId, bytes, trustedKeys }
@@ -192,24 +199,25 @@ function control(fn) {
 }
 
 /** Checks one URL, domain or email. Synchronous; throws before ready. */
-export function check(input) {
-  return checkMany([input])[0];
+export function check(input, options) {
+  return checkMany([input], options)[0];
 }
 
 /**
  * Checks every input of an array in one call into the module. With
  * { verdictOnly: true } it skips what marking links does not need:
  * canonical and registrable are '' (verdict, match, entry and error are
- * as usual).
+ * as usual). With { lookAlikes: false } a name that only resembles a
+ * listed one answers 'clean'.
  */
-export function checkMany(inputs, { verdictOnly = false } = {}) {
+export function checkMany(inputs, { verdictOnly = false, lookAlikes = true } = {}) {
   if (!Array.isArray(inputs)) throw new TypeError('checker: checkMany wants an array');
   return call(() => {
     const n = encodeInputs(inputs, (cap) => {
       const at = exports.rf_buffer(cap);
       return { bytes: bytes(), at };
     });
-    exports.rf_check(n, verdictOnly ? 1 : 0);
+    exports.rf_check(n, (verdictOnly ? 1 : 0) | (lookAlikes ? 0 : 2));
     return decodeResults(memory.buffer, exports.rf_output(), inputs, 0, verdictOnly);
   });
 }

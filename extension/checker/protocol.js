@@ -6,7 +6,7 @@
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const VERDICTS = ['clean', 'seized', 'flagged', 'invalid'];
+const VERDICTS = ['clean', 'seized', 'flagged', 'invalid', 'caution'];
 export const HEADER_SIZE = 32;
 
 // encodeInputs writes a batch request: a uint32 count, then each input as a
@@ -52,6 +52,23 @@ function result(input, verdict, match, canonical, registrable, entry, listVersio
   return { input, verdict, match, canonical, registrable, entry, listVersion, error };
 }
 
+// A caution: not listed, but its name resembles a listed one (resembles),
+// how, by which classes (similarity), and that entry (entry).
+function caution(input, canonical, registrable, next, version) {
+  const resembles = next();
+  const how = next();
+  const classes = next();
+  const kind = next();
+  const date = next();
+  const authority = next();
+  const reference = next();
+  const note = next();
+  return {
+    ...result(input, 'caution', '', canonical, registrable, { kind, authority, date, reference, note }, version, ''),
+    resembles, how, similarity: classes ? classes.split(',') : [],
+  };
+}
+
 // decodeResults reads the answer whose header starts at headerAt in buffer
 // (addresses in the header count from base): the record words, and the
 // text section, decoded once; every string is a substring of it.
@@ -84,6 +101,9 @@ export function decodeResults(buffer, headerAt, inputs, base = 0, verdictOnly = 
     } else if (v === 0) {
       const canonical = verdictOnly ? '' : next();
       out[i] = result(input, 'clean', '', canonical, verdictOnly ? '' : next(), null, version, '');
+    } else if (v === 4) {
+      const canonical = verdictOnly ? '' : next();
+      out[i] = caution(input, canonical, verdictOnly ? '' : next(), next, version);
     } else {
       const canonical = verdictOnly ? '' : next();
       const registrable = verdictOnly ? '' : next();

@@ -126,6 +126,9 @@ func contentSHA256(es []entry.Entry) string {
 	lines := make([]string, len(es))
 	for i, e := range es {
 		lines[i] = strings.Join([]string{e.Pattern.String(), e.Kind.String(), e.Date, e.Authority, e.Reference, e.Note}, "\t")
+		if e.LookAlikesOff {
+			lines[i] += "\toff"
+		}
 	}
 	sort.Strings(lines)
 	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))

@@ -112,6 +112,11 @@ func checkText(field, s string, minLen, maxLen int) error {
 type Entry struct {
 	Pattern Pattern
 	Provenance
+	// LookAlikesOff keeps the entry's name out of the look-alike keys
+	// ("lookalikes: off", lists/FORMAT.md): for a listed name whose
+	// variants are other people's legitimate names. Exact matches are
+	// unaffected.
+	LookAlikesOff bool
 }
 
 // Validate checks the provenance; the pattern is valid by construction when

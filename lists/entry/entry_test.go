@@ -3,6 +3,7 @@ package entry
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"strings"
 	"testing"
@@ -104,23 +105,59 @@ func TestReadFileNeedsHeader(t *testing.T) {
 	}
 }
 
+func TestReadFileLookAlikesColumn(t *testing.T) {
+	f, err := os.Open("testdata/lookalikes.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	entries, bad, err := ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := map[string]bool{}
+	for _, e := range entries {
+		off[e.Pattern.String()] = e.LookAlikesOff
+	}
+	want := map[string]bool{"xinlusoft.com": true, "edenprogram.com": false, "jinyang.asia": false}
+	if !maps.Equal(off, want) {
+		t.Errorf("lookalikes off = %v, want %v", off, want)
+	}
+	wantBad := map[int]string{6: `lookalikes must be "on" or "off"`, 7: "want 7 tab-separated columns, got 6"}
+	if len(bad) != len(wantBad) {
+		t.Fatalf("bad lines = %v", bad)
+	}
+	for _, b := range bad {
+		if !strings.Contains(b.Error(), wantBad[b.Line]) {
+			t.Errorf("line %d: %v, want %q", b.Line, b, wantBad[b.Line])
+		}
+	}
+}
+
 func TestWriteFileRoundTrip(t *testing.T) {
 	p, _ := ParsePattern("github.com/some-user/")
 	in := []Entry{
 		{Pattern: Pattern{Host: "silverstarchina.com"}, Provenance: doj},
 		{Pattern: p, Provenance: Provenance{Kind: Flagged, Authority: "Acme security team", Date: "2026-01-02", Reference: "https://acme.example/advisory/1", Note: "fake recruiter"}},
 	}
+	for _, lookAlikesOff := range []bool{false, true} {
+		in[0].LookAlikesOff = lookAlikesOff
+		var buf bytes.Buffer
+		if err := WriteFile(&buf, in); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(buf.String(), HeaderLookAlikes); got != lookAlikesOff {
+			t.Errorf("lookalikes off %v: seventh column written %v", lookAlikesOff, got)
+		}
+		out, bad, err := ReadFile(&buf)
+		if err != nil || len(bad) > 0 {
+			t.Fatalf("ReadFile: %v %v", bad, err)
+		}
+		if len(out) != len(in) || out[0] != in[0] || out[1] != in[1] {
+			t.Errorf("round trip = %+v, want %+v", out, in)
+		}
+	}
 	var buf bytes.Buffer
-	if err := WriteFile(&buf, in); err != nil {
-		t.Fatal(err)
-	}
-	out, bad, err := ReadFile(&buf)
-	if err != nil || len(bad) > 0 {
-		t.Fatalf("ReadFile: %v %v", bad, err)
-	}
-	if len(out) != len(in) || out[0] != in[0] || out[1] != in[1] {
-		t.Errorf("round trip = %+v, want %+v", out, in)
-	}
 	bad1 := in[0]
 	bad1.Date = "yesterday"
 	if err := WriteFile(&buf, []Entry{bad1}); err == nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -19,8 +20,12 @@ import (
 // that is not is reported, never fixed silently. The format is specified in
 // lists/FORMAT.md.
 
-// Header is the column header line of an entry file.
-const Header = "pattern\tkind\tdate\tauthority\treference\tnote"
+// Header is the column header line of an entry file; HeaderLookAlikes
+// adds the optional seventh column ("on", "off" or empty for on).
+const (
+	Header           = "pattern\tkind\tdate\tauthority\treference\tnote"
+	HeaderLookAlikes = Header + "\tlookalikes"
+)
 
 // MaxLineLen bounds one line of an entry file.
 const MaxLineLen = 8 << 10
@@ -41,7 +46,7 @@ func ReadFile(r io.Reader) (entries []Entry, bad []LineError, err error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), MaxLineLen)
 	seen := make(map[string]int)
-	line, header := 0, false
+	line, header, columns := 0, false, 6
 	for sc.Scan() {
 		line++
 		text := strings.TrimSuffix(sc.Text(), "\r")
@@ -49,13 +54,17 @@ func ReadFile(r io.Reader) (entries []Entry, bad []LineError, err error) {
 			continue
 		}
 		if !header {
-			if text != Header {
+			switch text {
+			case Header:
+			case HeaderLookAlikes:
+				columns = 7
+			default:
 				return nil, nil, fmt.Errorf("entry: line %d: want the column header %q, got %q", line, Header, text)
 			}
 			header = true
 			continue
 		}
-		e, err := parseLine(text)
+		e, err := parseLine(text, columns)
 		if err != nil {
 			bad = append(bad, LineError{line, err})
 			continue
@@ -80,10 +89,10 @@ func ReadFile(r io.Reader) (entries []Entry, bad []LineError, err error) {
 	return entries, bad, nil
 }
 
-func parseLine(text string) (Entry, error) {
+func parseLine(text string, columns int) (Entry, error) {
 	f := strings.Split(text, "\t")
-	if len(f) != 6 {
-		return Entry{}, invalid(text, fmt.Sprintf("want 6 tab-separated columns, got %d", len(f)))
+	if len(f) != columns {
+		return Entry{}, invalid(text, fmt.Sprintf("want %d tab-separated columns, got %d", columns, len(f)))
 	}
 	p, err := ParseKey(f[0])
 	if err != nil {
@@ -94,7 +103,32 @@ func parseLine(text string) (Entry, error) {
 		return Entry{}, err
 	}
 	e := Entry{Pattern: p, Provenance: Provenance{Kind: k, Date: f[2], Authority: f[3], Reference: f[4], Note: f[5]}}
+	if columns == 7 {
+		if e.LookAlikesOff, err = ParseLookAlikes(f[6]); err != nil {
+			return Entry{}, err
+		}
+	}
 	return e, e.Validate()
+}
+
+// ParseLookAlikes reads the lookalikes setting: "on" or "" (the default)
+// and "off", in any case. It returns whether look-alikes are off.
+func ParseLookAlikes(s string) (off bool, err error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "on":
+		return false, nil
+	case "off":
+		return true, nil
+	}
+	return false, invalid(s, `lookalikes must be "on" or "off"`)
+}
+
+// LookAlikesSetting is the setting's name as files and APIs write it.
+func (e Entry) LookAlikesSetting() string {
+	if e.LookAlikesOff {
+		return "off"
+	}
+	return "on"
 }
 
 // WriteFile writes entries as an entry file, header included. Invalid
@@ -102,12 +136,23 @@ func parseLine(text string) (Entry, error) {
 func WriteFile(w io.Writer, entries []Entry) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintln(bw, "# redflag entries v1")
-	fmt.Fprintln(bw, Header)
+	// The seventh column only when an entry needs it, so that files without
+	// it read as before.
+	seven := slices.ContainsFunc(entries, func(e Entry) bool { return e.LookAlikesOff })
+	if seven {
+		fmt.Fprintln(bw, HeaderLookAlikes)
+	} else {
+		fmt.Fprintln(bw, Header)
+	}
 	for _, e := range entries {
 		if err := e.Validate(); err != nil {
 			return err
 		}
-		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Pattern, e.Kind, e.Date, e.Authority, e.Reference, e.Note)
+		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%s\t%s", e.Pattern, e.Kind, e.Date, e.Authority, e.Reference, e.Note)
+		if seven {
+			fmt.Fprintf(bw, "\t%s", e.LookAlikesSetting())
+		}
+		fmt.Fprintln(bw)
 	}
 	return bw.Flush()
 }

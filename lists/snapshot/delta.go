@@ -36,6 +36,8 @@ type delta struct {
 	addedMarks   []uint64
 	targetKeyID  keys.ID
 	targetSig    []byte
+	format       uint16          // 2: B has sections, changed as below
+	sections     []sectionChange // format 2
 }
 
 // Diff returns a delta, signed with priv, that turns from into to.
@@ -46,7 +48,8 @@ func Diff(from, to *Snapshot, priv ed25519.PrivateKey) ([]byte, error) {
 	if to.Version <= from.Version {
 		return nil, fmt.Errorf("snapshot: delta from version %d to %d: %w", from.Version, to.Version, ErrNotNewer)
 	}
-	b := append([]byte(deltaMagic), formatVersion, 0)
+	format := max(to.format, 1)
+	b := binary.LittleEndian.AppendUint16([]byte(deltaMagic), format)
 	b = binary.LittleEndian.AppendUint64(b, from.Version)
 	b = append(b, from.Signature[:]...)
 	b = appendHeader(b, to)
@@ -95,6 +98,12 @@ func Diff(from, to *Snapshot, priv ed25519.PrivateKey) ([]byte, error) {
 		b = binary.AppendUvarint(b, uint64(len(ms)))
 		for _, m := range ms {
 			b = binary.LittleEndian.AppendUint64(b, m)
+		}
+	}
+	if format >= 2 {
+		var err error
+		if b, err = appendSectionChanges(b, from, to, fromEnc, toEnc); err != nil {
+			return nil, err
 		}
 	}
 	b = append(b, to.KeyID[:]...)
@@ -188,13 +197,14 @@ func parseDelta(b []byte) (*delta, error) {
 	if len(b) > MaxSize {
 		return nil, fmt.Errorf("snapshot: delta of %d bytes: %w", len(b), ErrTooLarge)
 	}
-	if err := checkMagic(b, deltaMagic, "delta"); err != nil {
+	format, err := checkMagic(b, deltaMagic, "delta")
+	if err != nil {
 		return nil, err
 	}
 	if len(b) < len(deltaMagic)+2+8+ed25519.SignatureSize+fixedHeadLen+2*trailerLen {
 		return nil, fmt.Errorf("snapshot: delta of %d bytes: %w", len(b), ErrTruncated)
 	}
-	d := &delta{}
+	d := &delta{format: format}
 	copy(d.KeyID[:], b[len(b)-trailerLen:])
 	r := &reader{b: b[:len(b)-trailerLen], off: len(deltaMagic) + 2}
 	d.FromVersion = r.u64()
@@ -234,6 +244,9 @@ func parseDelta(b []byte) (*delta, error) {
 	}
 	d.removedMarks = r.unaligned64(r.count(MaxKeys, 8, "removed markers"))
 	d.addedMarks = r.unaligned64(r.count(MaxKeys, 8, "added markers"))
+	if format >= 2 {
+		d.sections = r.sectionChanges(d.target)
+	}
 	copy(d.targetKeyID[:], r.take(len(keys.ID{})))
 	d.targetSig = r.take(ed25519.SignatureSize)
 	if r.err == nil && r.off != len(r.b) {
@@ -260,7 +273,7 @@ func ApplyDelta(from *Snapshot, b []byte, trust *keys.Set) (*Snapshot, error) {
 	if len(b) > MaxSize {
 		return nil, fmt.Errorf("snapshot: delta of %d bytes: %w", len(b), ErrTooLarge)
 	}
-	if err := checkMagic(b, deltaMagic, "delta"); err != nil {
+	if _, err := checkMagic(b, deltaMagic, "delta"); err != nil {
 		return nil, err
 	}
 	if _, err := verify(b, "delta", trust); err != nil {
@@ -300,7 +313,7 @@ func (d *delta) rebuild(from *Snapshot) (*Snapshot, error) {
 		return fmt.Errorf("snapshot: delta to version %d: "+format+": %w", append(append([]any{d.ToVersion}, args...), ErrMalformed)...)
 	}
 	h := d.target
-	to := &Snapshot{Name: h.name, Version: h.version, Created: h.created, Entries: h.entries, indexWidth: int(h.indexWidth)}
+	to := &Snapshot{Name: h.name, Version: h.version, Created: h.created, Entries: h.entries, indexWidth: int(h.indexWidth), format: d.format}
 
 	// Provenance table: kept records of from, plus added ones, in encoding
 	// order; remap tells where each kept record of from lands.
@@ -415,6 +428,9 @@ func (d *delta) rebuild(from *Snapshot) (*Snapshot, error) {
 		return nil, bad("markers do not add up")
 	}
 	to.buildBloom()
+	if err := d.rebuildSections(from, to, removed, remap); err != nil {
+		return nil, err
+	}
 	return to, nil
 }
 

@@ -37,19 +37,29 @@ func TestDeltaRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	base := randomEntries(rng, 2000)
 	tests := []struct {
-		name   string
-		change func([]entry.Entry) []entry.Entry
+		name    string
+		change  func([]entry.Entry) []entry.Entry
+		noNames bool // the publisher stops publishing names
 	}{
-		{"no change", func(es []entry.Entry) []entry.Entry { return es }},
-		{"add", func(es []entry.Entry) []entry.Entry { return append(es, randomEntries(rng, 50)...) }},
-		{"remove", func(es []entry.Entry) []entry.Entry { return es[100:] }},
-		{"remove all", func(es []entry.Entry) []entry.Entry { return nil }},
+		{"no change", func(es []entry.Entry) []entry.Entry { return es }, false},
+		{"names no longer published", func(es []entry.Entry) []entry.Entry { return es }, true},
+		{"look-alikes turned off for some", func(es []entry.Entry) []entry.Entry {
+			es = append([]entry.Entry(nil), es...)
+			for i := range es[:100] {
+				es[i].LookAlikesOff = true
+			}
+			return es
+		}, false},
+		{"grows past the filter's size", func(es []entry.Entry) []entry.Entry { return append(es, randomEntries(rng, 3000)...) }, false},
+		{"add", func(es []entry.Entry) []entry.Entry { return append(es, randomEntries(rng, 50)...) }, false},
+		{"remove", func(es []entry.Entry) []entry.Entry { return es[100:] }, false},
+		{"remove all", func(es []entry.Entry) []entry.Entry { return nil }, false},
 		{"new provenance", func(es []entry.Entry) []entry.Entry {
 			es = append([]entry.Entry(nil), es...)
 			es[0].Note = "updated after review"
 			es[1].Kind = entry.Seized
 			return es
-		}},
+		}, false},
 		{"drop a provenance", func(es []entry.Entry) []entry.Entry {
 			var out []entry.Entry
 			for _, e := range es {
@@ -58,18 +68,18 @@ func TestDeltaRoundTrip(t *testing.T) {
 				}
 			}
 			return out
-		}},
+		}, false},
 		{"mixed", func(es []entry.Entry) []entry.Entry {
 			es = append([]entry.Entry(nil), es[30:]...)
 			return append(es, randomEntries(rng, 70)...)
-		}},
+		}, false},
 	}
-	from, err := Build(Options{Name: "test", Version: 10, Created: created}, base, testPriv)
+	from, err := Build(Options{Name: "test", Version: 10, Created: created, BrowserNames: true}, base, testPriv)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range tests {
-		to, err := Build(Options{Name: "test", Version: 11, Created: created.Add(3600e9)}, tt.change(base), testPriv)
+		to, err := Build(Options{Name: "test", Version: 11, Created: created.Add(3600e9), BrowserNames: !tt.noNames}, tt.change(base), testPriv)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
@@ -86,6 +96,17 @@ func TestDeltaRoundTrip(t *testing.T) {
 		}
 		if _, err := Open(got.Bytes(), trust); err != nil {
 			t.Errorf("%s: applied snapshot does not open: %v", tt.name, err)
+		}
+		// And back: sections come back with a delta too.
+		if len(to.Keys) > 0 {
+			again, _ := Build(Options{Name: "test", Version: 12, Created: created, BrowserNames: true}, base, testPriv)
+			d, err := Diff(got, again, testPriv)
+			if err != nil {
+				t.Fatalf("%s: Diff back: %v", tt.name, err)
+			}
+			if back, err := ApplyDelta(got, d, trust); err != nil || !bytes.Equal(back.Bytes(), again.Bytes()) {
+				t.Errorf("%s: delta back: %v", tt.name, err)
+			}
 		}
 	}
 }
@@ -150,8 +171,10 @@ func TestDeltaSize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 100 changes of at most 10 bytes each, plus headers and three signatures.
-	if len(d) > 100*10+400 {
+	// 100 changes, each at most 10 bytes of keys and, for the look-alikes of
+	// its name (about ten filter keys), at most 90 bytes of target record
+	// and flipped filter bits, plus headers and three signatures.
+	if len(d) > 100*100+400 {
 		t.Errorf("delta for 100 changes is %d bytes", len(d))
 	}
 	info, err := ReadDeltaInfo(d)

@@ -26,7 +26,7 @@ func fixtures(t *testing.T) map[string][]byte {
 		"github.com/some-user/":    acme,
 		"linkedin.com/in/some-id/": acme,
 	})
-	v4, err := Build(Options{Name: "test", Version: 4, Created: created}, es, testPriv)
+	v4, err := Build(Options{Name: "test", Version: 4, Created: created, BrowserNames: true}, es, testPriv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,6 +43,18 @@ func fixtures(t *testing.T) map[string][]byte {
 		f(c)
 		return c
 	}
+	// resigned re-encodes a changed copy of v3, signed: what a publisher
+	// with a bug, or a newer one, could produce.
+	resigned := func(change func(s *Snapshot)) []byte {
+		s, err := Parse(bytes.Clone(good))
+		if err != nil {
+			t.Fatal(err)
+		}
+		la := *s.LookAlikes
+		s.LookAlikes = &la
+		change(s)
+		return s.encode(testPriv)
+	}
 	return map[string][]byte{
 		"good_v3.snap":             good,
 		"good_v4.snap":             v4.Bytes(),
@@ -52,7 +64,18 @@ func fixtures(t *testing.T) map[string][]byte {
 		"fail_tampered.snap":       mod(good, func(b []byte) { b[16] ^= 1 }), // created time
 		"fail_unknown_key.snap":    otherKey.Bytes(),
 		"fail_old_version.snap":    v2.Bytes(),
-		"fail_future_format.snap":  mod(good, func(b []byte) { b[6] = 2 }),
+		"fail_future_format.snap":  mod(good, func(b []byte) { b[6] = 3 }),
+		"good_unknown_section.snap": resigned(func(s *Snapshot) {
+			s.unknown = []rawSection{{tag: 9, payload: []byte("a later part")}}
+		}),
+		"fail_required_section.snap": resigned(func(s *Snapshot) {
+			s.unknown = []rawSection{{tag: 9, flags: flagRequired, payload: []byte("a later part")}}
+		}),
+		"fail_lookalike_filter_size.snap": resigned(func(s *Snapshot) { s.LookAlikes.N = 1000 }),
+		"fail_lookalike_provenance.snap":  resigned(func(s *Snapshot) { s.LookAlikes.provs = []uint32{0, 9} }),
+		"fail_names_order.snap": resigned(func(s *Snapshot) {
+			s.Names = append([]string{"zz.example"}, s.Names...)
+		}),
 		"fail_bad_magic.snap":      mod(good, func(b []byte) { copy(b, "RFSNAQ") }),
 		"fail_oversized.snap":      mod(good, func(b []byte) { binary.LittleEndian.PutUint32(b[28:], MaxKeys+1) }),
 		"fail_truncated.delta":     d34[:len(d34)-1],
@@ -99,6 +122,13 @@ func TestSnapshotFixtures(t *testing.T) {
 	}{
 		{"good_v3.snap", nil},
 		{"good_v4.snap", nil},
+		{"good_unknown_section.snap", nil},
+		{"good_format1_v3.snap", nil},
+		{"good_format1_v4.snap", nil},
+		{"fail_required_section.snap", ErrVersion},
+		{"fail_lookalike_filter_size.snap", ErrMalformed},
+		{"fail_lookalike_provenance.snap", ErrMalformed},
+		{"fail_names_order.snap", ErrMalformed},
 		{"fail_truncated.snap", ErrTruncated},
 		{"fail_bad_signature.snap", ErrBadSignature},
 		{"fail_tampered.snap", ErrBadSignature},
@@ -151,4 +181,66 @@ func TestDeltaFixtures(t *testing.T) {
 		}
 	}
 	_ = keys.ID{}
+}
+
+// Format 1 (before sections) stays readable: a stored list from an earlier
+// release keeps answering, its format-1 deltas still apply, and a
+// publisher moves it to format 2 with an ordinary delta.
+func TestFormat1Compat(t *testing.T) {
+	v3, err := Open(read(t, "good_format1_v3.snap"), trust)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v3.format != 1 || v3.LookAlikes != nil || v3.Names != nil {
+		t.Fatalf("format-1 snapshot read as format %d with sections", v3.format)
+	}
+	if _, ok := v3.Contains("silverstarchina.com/"); !ok {
+		t.Error("format-1 snapshot lost an entry")
+	}
+	v4, err := ApplyDelta(v3, read(t, "good_format1_v3_to_v4.delta"), trust)
+	if err != nil || !bytes.Equal(v4.Bytes(), read(t, "good_format1_v4.snap")) {
+		t.Fatalf("format-1 delta: %v", err)
+	}
+	next, err := Open(read(t, "good_v4.snap"), trust)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Diff(v3, next, testPriv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ApplyDelta(v3, d, trust)
+	if err != nil || !bytes.Equal(got.Bytes(), next.Bytes()) {
+		t.Fatalf("format 1 to 2 by delta: %v", err)
+	}
+}
+
+// An unknown optional section survives a delta that leaves it alone, and
+// a delta that patches one is refused with ErrVersion (fetch the snapshot).
+func TestUnknownSectionInDeltas(t *testing.T) {
+	withUnknown, err := Open(read(t, "good_unknown_section.snap"), trust)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(withUnknown.encode(testPriv), withUnknown.Bytes()) {
+		t.Fatal("an unknown section does not re-encode to its bytes")
+	}
+	next, err := Parse(bytes.Clone(withUnknown.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	next.Version = 9
+	next.raw = next.encode(testPriv)
+	d, err := Diff(withUnknown, next, testPriv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ApplyDelta(withUnknown, d, trust); err != nil || !bytes.Equal(got.Bytes(), next.Bytes()) {
+		t.Fatalf("delta keeping an unknown section: %v", err)
+	}
+	next.unknown = []rawSection{{tag: 9, payload: []byte("changed")}}
+	next.raw = next.encode(testPriv)
+	if _, err := Diff(withUnknown, next, testPriv); !errors.Is(err, ErrVersion) {
+		t.Fatalf("Diff patching an unknown section: %v, want ErrVersion", err)
+	}
 }

@@ -18,7 +18,7 @@ import (
 const (
 	snapshotMagic = "RFSNAP"
 	deltaMagic    = "RFDLTA"
-	formatVersion = 1
+	formatVersion = 2 // what Build writes; Parse also reads 1 (no sections)
 	hashXXH64     = 1
 	// trailer: key id then Ed25519 signature over everything before the
 	// signature (key id included).
@@ -45,7 +45,7 @@ func (s *Snapshot) encodeBody() []byte {
 		8*len(s.Keys) + len(s.index) + 8*len(s.Markers) + 8*len(s.bloom.BitSet().Words()) + trailerLen
 	b := make([]byte, 0, n)
 	b = append(b, snapshotMagic...)
-	b = binary.LittleEndian.AppendUint16(b, formatVersion)
+	b = binary.LittleEndian.AppendUint16(b, s.format)
 	b = binary.LittleEndian.AppendUint64(b, s.Version)
 	b = binary.LittleEndian.AppendUint64(b, uint64(s.Created.Unix()))
 	b = binary.LittleEndian.AppendUint32(b, uint32(s.Entries))
@@ -73,6 +73,9 @@ func (s *Snapshot) encodeBody() []byte {
 	}
 	for _, w := range s.bloom.BitSet().Words() {
 		b = binary.LittleEndian.AppendUint64(b, w)
+	}
+	if s.format >= 2 {
+		b = appendSections(b, s.sections())
 	}
 	return b
 }
@@ -146,23 +149,25 @@ func (s *Snapshot) Follows(name string, current uint64) error {
 // Verify reports whether b is a snapshot signed by a key in trust, without
 // decoding the rest.
 func Verify(b []byte, trust *keys.Set) (keys.ID, error) {
-	if err := checkMagic(b, snapshotMagic, "snapshot"); err != nil {
+	if _, err := checkMagic(b, snapshotMagic, "snapshot"); err != nil {
 		return keys.ID{}, err
 	}
 	return verify(b, "snapshot", trust)
 }
 
-func checkMagic(b []byte, magic, what string) error {
+// checkMagic checks the magic and returns the format version (1 or 2).
+func checkMagic(b []byte, magic, what string) (uint16, error) {
 	if len(b) < len(magic)+2 {
-		return fmt.Errorf("snapshot: %s of %d bytes: %w", what, len(b), ErrTruncated)
+		return 0, fmt.Errorf("snapshot: %s of %d bytes: %w", what, len(b), ErrTruncated)
 	}
 	if string(b[:len(magic)]) != magic {
-		return fmt.Errorf("snapshot: not a %s (magic %q, want %q): %w", what, b[:len(magic)], magic, ErrMalformed)
+		return 0, fmt.Errorf("snapshot: not a %s (magic %q, want %q): %w", what, b[:len(magic)], magic, ErrMalformed)
 	}
-	if v := binary.LittleEndian.Uint16(b[len(magic):]); v != formatVersion {
-		return fmt.Errorf("snapshot: %s format %d: %w (this build reads %d)", what, v, ErrVersion, formatVersion)
+	v := binary.LittleEndian.Uint16(b[len(magic):])
+	if v < 1 || v > formatVersion {
+		return 0, fmt.Errorf("snapshot: %s format %d: %w (this build reads 1 to %d)", what, v, ErrVersion, formatVersion)
 	}
-	return nil
+	return v, nil
 }
 
 // reader decodes little-endian fields and remembers the first problem.
@@ -194,6 +199,13 @@ func (r *reader) take(n int) []byte {
 func (r *reader) u8() uint8 {
 	if b := r.take(1); b != nil {
 		return b[0]
+	}
+	return 0
+}
+
+func (r *reader) u16() uint16 {
+	if b := r.take(2); b != nil {
+		return binary.LittleEndian.Uint16(b)
 	}
 	return 0
 }
@@ -288,6 +300,25 @@ func (r *reader) uint64s(n int, what string) []uint64 {
 	return out
 }
 
+// uint32s is uint64s for 4-byte words at a 4-aligned offset.
+func (r *reader) uint32s(n int, what string) []uint32 {
+	if r.err == nil && n > (len(r.b)-r.off)/4 {
+		r.fail("%d %s need %d bytes, have %d: %w", n, what, 4*n, len(r.b)-r.off, ErrTruncated)
+	}
+	b := r.take(4 * n)
+	if b == nil || n == 0 {
+		return nil
+	}
+	if littleEndian && uintptr(unsafe.Pointer(&b[0]))%4 == 0 {
+		return unsafe.Slice((*uint32)(unsafe.Pointer(&b[0])), n)
+	}
+	out := make([]uint32, n)
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint32(b[4*i:])
+	}
+	return out
+}
+
 var littleEndian = func() bool {
 	x := uint16(1)
 	return *(*byte)(unsafe.Pointer(&x)) == 1
@@ -350,7 +381,8 @@ func Parse(b []byte) (*Snapshot, error) {
 	if len(b) > MaxSize {
 		return nil, fmt.Errorf("snapshot: %d bytes: %w", len(b), ErrTooLarge)
 	}
-	if err := checkMagic(b, snapshotMagic, "snapshot"); err != nil {
+	format, err := checkMagic(b, snapshotMagic, "snapshot")
+	if err != nil {
 		return nil, err
 	}
 	if len(b) < fixedHeadLen+trailerLen {
@@ -360,7 +392,7 @@ func Parse(b []byte) (*Snapshot, error) {
 	h := r.header()
 	s := &Snapshot{
 		Name: h.name, Version: h.version, Created: h.created, Entries: h.entries,
-		BloomM: h.bloomM, BloomK: h.bloomK, indexWidth: int(h.indexWidth), raw: b,
+		BloomM: h.bloomM, BloomK: h.bloomK, indexWidth: int(h.indexWidth), raw: b, format: format,
 	}
 	if r.err != nil {
 		return nil, r.err
@@ -382,8 +414,11 @@ func Parse(b []byte) (*Snapshot, error) {
 	r.pad()
 	s.Markers = r.uint64s(h.markers, "markers")
 	words := r.uint64s(int((h.bloomM+63)/64), "Bloom words")
+	if format >= 2 {
+		r.sections(s)
+	}
 	if r.err == nil && r.off != len(r.b) {
-		r.fail("%d bytes after the Bloom filter: %w", len(r.b)-r.off, ErrMalformed)
+		r.fail("%d bytes after the last part: %w", len(r.b)-r.off, ErrMalformed)
 	}
 	if r.err != nil {
 		return nil, r.err

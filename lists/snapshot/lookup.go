@@ -7,6 +7,7 @@ import (
 
 	"github.com/redflag/redflag/lists/canon"
 	"github.com/redflag/redflag/lists/entry"
+	"github.com/redflag/redflag/lists/lookalike"
 )
 
 // Match is a listed expression and why it is listed.
@@ -111,4 +112,70 @@ func newPrefilter(keys []uint64) prefilter {
 func (p prefilter) mayContain(fp uint64) bool {
 	bit := fp >> p.shift
 	return p.bits[bit>>6]&(1<<(bit&63)) != 0
+}
+
+// Caution is a listed name that an input resembles without being listed:
+// the look-alike answer (lists/FORMAT.md, "Look-alike keys").
+type Caution struct {
+	Resembles string        // the listed registrable domain, e.g. "silverstarchina.com"
+	How       lookalike.How // how the input resembles it
+	entry.Provenance        // the listed entry's
+}
+
+// LookAlike reports the listed name that p's registrable domain resembles,
+// closest first, each candidate confirmed exactly: its sealed name opens
+// with the candidate fold, has that fold, and lookalike.Relate holds.
+// Among names of one fold (jinyang.asia, jinyang.services) it names the
+// one under the input's suffix, else a seized one, else the first.
+func (s *Snapshot) LookAlike(p *lookalike.Probe) (Caution, bool) {
+	l := s.LookAlikes
+	if l == nil {
+		return Caution{}, false
+	}
+	var best Caution
+	found := p.Search(l, func(t int, fold string) bool {
+		c, ok := s.caution(p, t, fold)
+		if !ok {
+			return false
+		}
+		best = c
+		// The other names with this fold key.
+		key := l.Folds[t]
+		for i := t + 1; i < len(l.Folds) && l.Folds[i] == key; i++ {
+			if c, ok := s.caution(p, i, fold); ok && closer(p.Registrable, c, best) {
+				best = c
+			}
+		}
+		return true
+	})
+	return best, found
+}
+
+func (s *Snapshot) caution(p *lookalike.Probe, t int, fold string) (Caution, bool) {
+	l := s.LookAlikes
+	name := lookalike.Open(l.sealedName(t), fold)
+	if n, _, ok := lookalike.Split(name); !ok || lookalike.Fold(n) != fold {
+		return Caution{}, false // a fingerprint collision, not this name
+	}
+	how, ok := lookalike.Relate(p.Registrable, name)
+	if !ok {
+		return Caution{}, false
+	}
+	return Caution{Resembles: name, How: how, Provenance: s.Provenances[l.provs[t]]}, true
+}
+
+// closer reports whether a is the better name to give than b for input.
+func closer(input string, a, b Caution) bool {
+	_, suffix, _ := lookalike.Split(input)
+	_, sa, _ := lookalike.Split(a.Resembles)
+	_, sb, _ := lookalike.Split(b.Resembles)
+	switch {
+	case a.How.Rank != b.How.Rank:
+		return a.How.Rank < b.How.Rank
+	case (sa == suffix) != (sb == suffix):
+		return sa == suffix
+	case a.Kind != b.Kind:
+		return a.Kind == entry.Seized
+	}
+	return a.Resembles < b.Resembles
 }

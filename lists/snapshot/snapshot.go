@@ -61,9 +61,14 @@ type Snapshot struct {
 	BloomK      uint8    // Bloom filter hash count
 	KeyID       keys.ID
 	Signature   [ed25519.SignatureSize]byte
+	// LookAlikes is the look-alike section, nil when the list has none.
+	LookAlikes *LookAlikes
+	// Names are the listed patterns in clear for browser rules, nil when
+	// the publisher does not publish them (FORMAT.md, section 2).
+	Names []string
 
-	pre        []uint64
-	preShift   uint
+	format     uint16       // 1 or 2 (sections)
+	unknown    []rawSection // sections this build does not know
 	index      []byte // provenance index of each key, indexWidth bytes little-endian
 	indexWidth int
 	bloom      *bloom.BloomFilter
@@ -113,6 +118,9 @@ type Options struct {
 	Name    string
 	Version uint64
 	Created time.Time
+	// BrowserNames puts every pattern in clear in the snapshot, for rules
+	// a browser applies itself (FORMAT.md, section 2).
+	BrowserNames bool
 }
 
 type keyed struct {
@@ -133,6 +141,7 @@ func Build(opt Options, entries []entry.Entry, priv ed25519.PrivateKey) (*Snapsh
 	provIndex := make(map[entry.Provenance]uint32)
 	var provs []entry.Provenance
 	ks := make([]keyed, 0, len(entries)+len(entries)/8)
+	entryProv := make([]uint32, len(entries))
 	var markers []uint64
 	for i := range entries {
 		e := &entries[i]
@@ -150,6 +159,7 @@ func Build(opt Options, entries []entry.Entry, priv ed25519.PrivateKey) (*Snapsh
 			provIndex[e.Provenance] = pi
 			provs = append(provs, e.Provenance)
 		}
+		entryProv[i] = pi
 		for _, k := range e.Pattern.Keys() {
 			ks = append(ks, keyed{Fingerprint(k), pi, k})
 		}
@@ -177,6 +187,7 @@ func Build(opt Options, entries []entry.Entry, priv ed25519.PrivateKey) (*Snapsh
 		Provenances: make([]entry.Provenance, len(provs)),
 		Keys:        make([]uint64, len(ks)),
 		indexWidth:  indexWidthFor(len(provs)),
+		format:      formatVersion,
 	}
 	s.index = make([]byte, len(ks)*s.indexWidth)
 	for old, nu := range order {
@@ -192,6 +203,10 @@ func Build(opt Options, entries []entry.Entry, priv ed25519.PrivateKey) (*Snapsh
 	slices.Sort(markers)
 	s.Markers = slices.Compact(markers)
 	s.buildBloom()
+	s.LookAlikes = buildLookAlikes(entries, func(i int) uint32 { return order[entryProv[i]] })
+	if opt.BrowserNames {
+		s.Names = browserNames(entries)
+	}
 	s.raw = s.encode(priv)
 	return s, nil
 }
@@ -245,6 +260,10 @@ func validName(name string) error {
 
 // Stats describes a snapshot for people and tools.
 type Stats struct {
+	Format           int `json:"format"`
+	LookAlikeTargets int `json:"lookalike_targets"`
+	LookAlikeKeys    int `json:"lookalike_filter_keys"`
+	BrowserNames     int `json:"browser_names"`
 	Name        string    `json:"name"`
 	Version     uint64    `json:"version"`
 	Created     time.Time `json:"created"`
@@ -260,9 +279,17 @@ type Stats struct {
 
 // Stats summarizes s.
 func (s *Snapshot) Stats() Stats {
-	return Stats{
+	st := Stats{
+		Format: int(s.format), BrowserNames: len(s.Names),
 		Name: s.Name, Version: s.Version, Created: s.Created, Entries: s.Entries,
 		Keys: len(s.Keys), Markers: len(s.Markers), Provenances: len(s.Provenances),
 		BloomBits: s.BloomM, BloomHashes: int(s.BloomK), KeyID: s.KeyID.String(), Bytes: len(s.raw),
 	}
+	if s.LookAlikes != nil {
+		st.LookAlikeTargets, st.LookAlikeKeys = s.LookAlikes.Len(), s.LookAlikes.N
+	}
+	return st
 }
+
+// HasBrowserNames reports whether the snapshot carries its names in clear.
+func (s *Snapshot) HasBrowserNames() bool { return s.Names != nil }

@@ -44,7 +44,7 @@ func mustEntries(t testing.TB, patterns map[string]entry.Provenance) []entry.Ent
 
 func testSnapshot(t testing.TB, version uint64) *Snapshot {
 	t.Helper()
-	s, err := Build(Options{Name: "test", Version: version, Created: created}, mustEntries(t, map[string]entry.Provenance{
+	s, err := Build(Options{Name: "test", Version: version, Created: created, BrowserNames: true}, mustEntries(t, map[string]entry.Provenance{
 		"silverstarchina.com":      doj,
 		"cloudfox.cloud":           doj,
 		"github.com/some-user/":    acme,
@@ -167,7 +167,7 @@ func TestOpenRejects(t *testing.T) {
 		{"magic only", []byte("RFSNAP"), trust, ErrTruncated},
 		{"not a snapshot", []byte("GIF89a......................................................................................"), trust, ErrMalformed},
 		{"delta magic", append([]byte("RFDLTA"), good[6:]...), trust, ErrMalformed},
-		{"future format", append(append([]byte("RFSNAP"), 2, 0), good[8:]...), trust, ErrVersion},
+		{"future format", append(append([]byte("RFSNAP"), 3, 0), good[8:]...), trust, ErrVersion},
 		{"truncated", good[:len(good)-1], trust, ErrTruncated},
 		{"truncated body", append(bytes.Clone(good[:100]), good[len(good)-trailerLen:]...), trust, ErrTruncated},
 		{"tampered version", flip(9), trust, ErrBadSignature},

@@ -16,13 +16,14 @@ import (
 
 	"github.com/redflag/redflag/lists/check"
 	"github.com/redflag/redflag/lists/entry"
-	"github.com/redflag/redflag/lists/snapshot"
+	"github.com/redflag/redflag/lists/lookalike"
 )
 
-// Modes of rf_check.
+// Modes of rf_check: bits.
 const (
-	Full        = 0 // check.Check: canonical URL and registrable domain too
-	VerdictOnly = 1 // check.Lookup: verdict, and match and entry when listed
+	Full         = 0 // check.Check: canonical URL and registrable domain too
+	VerdictOnly  = 1 // check.Lookup: verdict, and match and entry when listed
+	NoLookAlikes = 2 // answer clean where a name only resembles a listed one
 )
 
 // Verdict codes, the first word of every record.
@@ -31,6 +32,7 @@ const (
 	Seized  = 1
 	Flagged = 2
 	Invalid = 3
+	Caution = 4
 )
 
 // MaxInputs bounds one batch, so a corrupt count cannot make the module
@@ -124,6 +126,12 @@ func (r *Results) Add(res check.Result) {
 		r.str(res.Canonical)
 		r.str(res.Registrable)
 		return
+	case check.Caution:
+		r.Words = append(r.Words, Caution)
+		r.str(res.Canonical)
+		r.str(res.Registrable)
+		r.caution(res.Resembles, res.How, res.Similarity, res.Entry)
+		return
 	}
 	e := res.Entry
 	if e == nil { // listed results always carry their entry; keep the format total anyway
@@ -151,20 +159,48 @@ func (r *Results) entry(match string, p *entry.Provenance) {
 	r.str(p.Note)
 }
 
+// caution appends the strings of a caution record after its canonical URL
+// and registrable domain: the listed name it resembles, how, the classes
+// (comma-separated), and that entry's kind and provenance.
+func (r *Results) caution(resembles, how string, similarity []lookalike.Class, p *entry.Provenance) {
+	if p == nil {
+		p = &entry.Provenance{}
+	}
+	r.str(resembles)
+	r.str(how)
+	var classes []byte
+	for i, c := range similarity {
+		if i > 0 {
+			classes = append(classes, ',')
+		}
+		classes = append(classes, c...)
+	}
+	r.str(string(classes))
+	r.str(p.Kind.String())
+	r.str(p.Date)
+	r.str(p.Authority)
+	r.str(p.Reference)
+	r.str(p.Note)
+}
+
 // AddVerdict appends the record of a verdict-only answer (check.Lookup):
-// a listed input carries its match and entry, an invalid one its error, a
-// clean one nothing beyond its verdict.
-func (r *Results) AddVerdict(m snapshot.Match, listed bool, err error) {
+// a listed input carries its match and entry, a caution what it resembles,
+// an invalid one its error, a clean one nothing beyond its verdict.
+func (r *Results) AddVerdict(a check.Answer, err error) {
 	r.Count++
 	switch {
 	case err != nil:
 		r.Words = append(r.Words, Invalid)
 		r.str(err.Error())
-	case !listed:
-		r.Words = append(r.Words, Clean)
+	case a.Listed:
+		r.Words = append(r.Words, listedVerdict(a.Match.Kind))
+		r.entry(a.Match.Expression, &a.Match.Provenance)
+	case a.Caution != nil:
+		r.Words = append(r.Words, Caution)
+		c := a.Caution
+		r.caution(c.Resembles, c.How.Text, c.How.Classes, &c.Provenance)
 	default:
-		r.Words = append(r.Words, listedVerdict(m.Kind))
-		r.entry(m.Expression, &m.Provenance)
+		r.Words = append(r.Words, Clean)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/redflag/redflag/lists/check"
 	"github.com/redflag/redflag/lists/entry"
+	"github.com/redflag/redflag/lists/lookalike"
 	"github.com/redflag/redflag/lists/snapshot"
 )
 
@@ -69,8 +70,8 @@ func decode(t *testing.T, r *Results) [][]string {
 	for i := 0; i < r.Count; i++ {
 		v := r.Words[k]
 		k++
-		rec := []string{[]string{"clean", "seized", "flagged", "invalid"}[v]}
-		n := map[uint32]int{Clean: 2, Seized: 7, Flagged: 7, Invalid: 1}[v]
+		rec := []string{[]string{"clean", "seized", "flagged", "invalid", "caution"}[v]}
+		n := map[uint32]int{Clean: 2, Seized: 7, Flagged: 7, Invalid: 1, Caution: 10}[v]
 		for j := 0; j < n; j++ {
 			rec = append(rec, next())
 		}
@@ -90,6 +91,8 @@ func TestResults(t *testing.T) {
 		{Verdict: check.Flagged, Canonical: "http://a.evil.com/", Registrable: "evil.com", Match: "evil.com/", Entry: &prov},
 		{Verdict: check.Seized, Canonical: "http://x.com/", Registrable: "x.com", Match: "x.com/", Entry: &entry.Provenance{Kind: entry.Seized, Date: "2023-10-17", Authority: "DOJ", Reference: "https://doj.example/"}},
 		{Verdict: check.Clean, Canonical: "http://1.2.3.4/", Registrable: ""},
+		{Verdict: check.Caution, Canonical: "http://cloudfox.io/", Registrable: "cloudfox.io", Resembles: "cloudfox.cloud",
+			How: "the same name under .io instead of .cloud", Similarity: []lookalike.Class{lookalike.Suffix, lookalike.Hyphen}, Entry: &entry.Provenance{Kind: entry.Seized, Date: "2023-10-17", Authority: "DOJ", Reference: "https://doj.example/"}},
 	}
 	var r Results
 	for round := 0; round < 2; round++ { // the second round reuses the buffers
@@ -104,6 +107,7 @@ func TestResults(t *testing.T) {
 			{"flagged", "http://a.evil.com/", "evil.com", "evil.com/", "2026-11-01", "Bundesamt für Sicherheit", "https://cert.example/", "𝔘 ⚠️ note"},
 			{"seized", "http://x.com/", "x.com", "x.com/", "2023-10-17", "DOJ", "https://doj.example/", ""},
 			{"clean", "http://1.2.3.4/", ""},
+			{"caution", "http://cloudfox.io/", "cloudfox.io", "cloudfox.cloud", "the same name under .io instead of .cloud", "suffix,hyphen", "seized", "2023-10-17", "DOJ", "https://doj.example/", ""},
 		}
 		if !slices.EqualFunc(got, want, slices.Equal) {
 			t.Errorf("round %d:\n got %q\nwant %q", round, got, want)
@@ -114,11 +118,12 @@ func TestResults(t *testing.T) {
 func TestVerdictOnly(t *testing.T) {
 	var r Results
 	prov := entry.Provenance{Kind: entry.Flagged, Authority: "CERT", Date: "2026-11-01", Reference: "https://cert.example/"}
-	r.AddVerdict(snapshot.Match{}, false, nil)
-	r.AddVerdict(snapshot.Match{Expression: "evil.com/", Provenance: prov}, true, nil)
-	r.AddVerdict(snapshot.Match{}, false, errors.New("invalid URL \"\": empty"))
-	want := []uint32{Clean, Flagged, 9, 19, 23, 44, 44, Invalid, 65}
-	if !slices.Equal(r.Words, want) || string(r.Text) != "evil.com/2026-11-01CERThttps://cert.example/invalid URL \"\": empty" {
+	r.AddVerdict(check.Answer{}, nil)
+	r.AddVerdict(check.Answer{Listed: true, Match: snapshot.Match{Expression: "evil.com/", Provenance: prov}}, nil)
+	r.AddVerdict(check.Answer{}, errors.New("invalid URL \"\": empty"))
+	r.AddVerdict(check.Answer{Caution: &snapshot.Caution{Resembles: "evil.com", How: lookalike.How{Text: "a hyphen added", Classes: []lookalike.Class{lookalike.Hyphen}}, Provenance: prov}}, nil)
+	want := []uint32{Clean, Flagged, 9, 19, 23, 44, 44, Invalid, 65, Caution, 73, 87, 93, 100, 110, 114, 135, 135}
+	if !slices.Equal(r.Words, want) || string(r.Text) != "evil.com/2026-11-01CERThttps://cert.example/invalid URL \"\": emptyevil.coma hyphen addedhyphenflagged2026-11-01CERThttps://cert.example/" {
 		t.Errorf("words %v, text %q", r.Words, r.Text)
 	}
 }

@@ -33,6 +33,10 @@ const inputs = [
   'https://sub.flagged-site.net/', 'https://flagged-site.net/', 'https://deep.sub.flagged-site.net/a',
   // public suffixes and registrable domains
   'https://someone.github.io/', 'http://co.uk/', 'http://www.example.co.uk/', 'http://localhost/', 'http://a/',
+  // look-alikes of the listed names: another suffix, a letter, a hyphen, a
+  // Cyrillic letter in Unicode and in punycode, an affix word
+  'silverstarchina.net', 'https://silverstarchinna.com/', 'silverstar-china.com', 'https://ѕilverstarchina.com/',
+  'http://xn--ilverstarchina-p9l.com/', 'hr@jinyang.tech', 'https://mysilverstarchina.com/', 'flagged-sites.net',
   // invalid
   '', '   ', 'http://', 'https:///path', '::::', 'javascript:alert(1)', 'http://a b.com/', 'http://[::1', 'http://exa mple.com',
   'http:example.com', '#fragment-only', `http://example.com/${'a'.repeat(70000)}`, 'http://' + 'a'.repeat(300) + '.com/',
@@ -64,6 +68,7 @@ test('answers as redflag check --json on the same snapshot', async () => {
       entry: w.entry ? { kind: w.entry.kind, authority: w.entry.authority, date: w.entry.date, reference: w.entry.reference, note: w.entry.note ?? '' } : null,
       listVersion: w.list_version,
       error: w.error ?? '',
+      ...(w.verdict === 'caution' ? { resembles: w.resembles, how: w.how, similarity: w.similarity } : {}),
     };
     assert.deepEqual(got[i], expected, `input ${i}: ${JSON.stringify(input).slice(0, 80)}`);
     assert.deepEqual(checker.check(input), expected, `check(${JSON.stringify(input).slice(0, 80)})`);
@@ -73,5 +78,5 @@ test('answers as redflag check --json on the same snapshot', async () => {
   const verdicts = checker.checkMany(inputs, { verdictOnly: true });
   got.forEach((full, i) => assert.deepEqual(verdicts[i], { ...full, canonical: '', registrable: '' }, `verdictOnly ${i}`));
   // The table is only worth something if it covers every verdict.
-  assert.deepEqual([...seen].sort(), ['clean', 'flagged', 'invalid', 'seized']);
+  assert.deepEqual([...seen].sort(), ['caution', 'clean', 'flagged', 'invalid', 'seized']);
 });

@@ -42,14 +42,40 @@ test('the 17 DOJ domains and their subdomains are seized', async () => {
   }
 });
 
-test('look-alikes and unrelated sites are clean', async () => {
+test('look-alikes of the seized names answer caution, naming the one they resemble; the rest is clean', async () => {
   await checker.ready;
-  const lookAlikes = [
-    'cloudfox.com', 'silverstar.com', 'silverstarchina.net', 'silverstarchina.com.evil.org', 'jinyang.com',
-    'foxsun.com', 'cloudfox.cloud.example.com', 'xinlusoft.co', 'edenprograms.com', 'https://example.com/silverstarchina.com',
-    'https://www.google.com/search?q=silverstarchina.com', 'ktsolution.technology',
+  const cautions = {
+    'cloudfox.com': ['cloudfox.cloud', 'suffix'],
+    'https://cloudfox.io/': ['cloudfox.cloud', 'suffix'],
+    'silverstarchina.net': ['silverstarchina.com', 'suffix'],
+    'https://silverstar-china.com/': ['silverstarchina.com', 'hyphen'],
+    'https://xn--ilverstarchina-p9l.com/': ['silverstarchina.com', 'confusable'],
+    'https://ѕilverstarchina.com/': ['silverstarchina.com', 'confusable'],
+    'jinyang.com': ['jinyang.asia', 'suffix'],
+    'foxsun.com': ['foxvsun.com', 'deletion'],
+    'xinlusoft.co': ['xinlusoft.com', 'suffix'],
+    'edenprograms.com': ['edenprogram.com', 'insertion'],
+    'hr@foxysunstudios.net': ['foxysunstudios.com', 'suffix'],
+    'https://careers.mycloudfox.io/apply': ['mycloudfox.com', 'suffix'],
+    'ktsolution.technology': ['ktsolution.tech', 'suffix'],
+  };
+  for (const [input, [resembles, similarity]] of Object.entries(cautions)) {
+    const r = checker.check(input);
+    assert.equal(r.verdict, 'caution', input);
+    assert.equal(r.resembles, resembles, input);
+    assert.ok(r.similarity.includes(similarity), `${input}: ${r.similarity}`);
+    assert.ok(r.how.length > 0);
+    assert.equal(r.match, '');
+    assert.equal(r.entry.kind, 'seized');
+    assert.equal(r.entry.date, '2023-10-17');
+    assert.equal(checker.check(input, { lookAlikes: false }).verdict, 'clean', `${input} with look-alikes off`);
+    assert.deepEqual(checker.checkMany([input], { verdictOnly: true })[0], { ...r, canonical: '', registrable: '' });
+  }
+  const clean = [
+    'silverstar.com', 'silverstarchina.com.evil.org', 'cloudfox.cloud.example.com', 'https://example.com/silverstarchina.com',
+    'https://www.google.com/search?q=silverstarchina.com', 'foxnews.com', 'https://www.linkedin.com/in/jinyang',
   ];
-  for (const input of lookAlikes) {
+  for (const input of clean) {
     const r = checker.check(input);
     assert.equal(r.verdict, 'clean', input);
     assert.equal(r.match, '');
@@ -59,11 +85,11 @@ test('look-alikes and unrelated sites are clean', async () => {
 
 test('checkMany answers like check, in order', async () => {
   await checker.ready;
-  const inputs = ['cloudfox.cloud', 'cloudfox.com', '', 'http://', 7, null, 'https://www.jinyang.asia/x'];
+  const inputs = ['cloudfox.cloud', 'example.com', '', 'http://', 7, null, 'https://www.jinyang.asia/x', 'cloudfox.com'];
   const many = checker.checkMany(inputs);
   assert.equal(many.length, inputs.length);
   inputs.forEach((input, i) => assert.deepEqual(many[i], checker.check(input), String(input)));
-  assert.deepEqual(many.map((r) => r.verdict), ['seized', 'clean', 'invalid', 'invalid', 'invalid', 'invalid', 'seized']);
+  assert.deepEqual(many.map((r) => r.verdict), ['seized', 'clean', 'invalid', 'invalid', 'invalid', 'invalid', 'seized', 'caution']);
   assert.equal(many[4].error, 'checker: input is not a string');
   assert.match(many[2].error, /empty/);
   assert.deepEqual(checker.checkMany([]), []);

@@ -82,7 +82,7 @@ func run(dir string, nURLs, rounds int) error {
 		out.Listed = listed
 		t = time.Now()
 		for _, u := range urls {
-			check.Lookup(s, u)
+			check.Lookup(s, u, check.Options{})
 		}
 		out.Lookup = append(out.Lookup, float64(time.Since(t).Nanoseconds())/float64(len(urls)))
 	}

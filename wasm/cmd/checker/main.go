@@ -124,13 +124,14 @@ func rfCheck(n, mode uint32) (size uint32) {
 	} else if inputs, err = protocol.Inputs(in[:n], inputs[:0]); err == nil {
 		s := state.List()
 		h.ListVersion = s.Version
-		if mode == protocol.VerdictOnly {
+		opt := check.Options{NoLookAlikes: mode&protocol.NoLookAlikes != 0}
+		if mode&protocol.VerdictOnly != 0 {
 			for _, input := range inputs {
-				results.AddVerdict(check.Lookup(s, input))
+				results.AddVerdict(check.Lookup(s, input, opt))
 			}
 		} else {
 			for _, input := range inputs {
-				results.Add(check.Check(s, input, check.Options{}))
+				results.Add(check.Check(s, input, opt))
 			}
 		}
 	}

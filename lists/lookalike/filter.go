@@ -1,0 +1,64 @@
+package lookalike
+
+// Filter is a split-block Bloom filter (the layout Parquet uses): each
+// fingerprint selects one 32-byte block and sets one bit in each of its
+// eight words, so a probe reads one cache line however large the list.
+// Look-alike probes are many per URL (one per deletion of the name), so
+// that matters more here than for the exact keys. FORMAT.md, section 1.
+type Filter struct {
+	Words     []uint32 // 8 per block
+	LogBlocks uint8
+}
+
+// MaxLogBlocks bounds a filter at 2^22 blocks (128 MiB).
+const MaxLogBlocks = 22
+
+var salts = [8]uint32{0x47b6137b, 0x44974d91, 0x8824ad5b, 0xa2b7289d, 0x705495c7, 0x2df1424b, 0x9efc4947, 0x5c6bfb31}
+
+// LogBlocksFor returns the filter size for n keys: the fewest blocks, a
+// power of two, that give at least 16 bits per key. A power of two keeps
+// the size unchanged while a list grows by less than double, so deltas can
+// carry changed words instead of a new filter.
+func LogBlocksFor(n int) uint8 {
+	var b uint8
+	for b < MaxLogBlocks && 256<<b < 16*n {
+		b++
+	}
+	return b
+}
+
+// NewFilter returns an empty filter sized for n keys.
+func NewFilter(n int) Filter {
+	b := LogBlocksFor(n)
+	return Filter{Words: make([]uint32, 8<<b), LogBlocks: b}
+}
+
+func (f Filter) block(h uint64) []uint32 {
+	i := uint64(0)
+	if f.LogBlocks > 0 {
+		i = h >> (64 - f.LogBlocks)
+	}
+	return f.Words[8*i : 8*i+8 : 8*i+8]
+}
+
+// Add sets the bits of fingerprint h.
+func (f Filter) Add(h uint64) {
+	b, x := f.block(h), uint32(h)
+	for i, s := range salts {
+		b[i] |= 1 << ((x * s) >> 27)
+	}
+}
+
+// MayContain reports whether h may have been added; false is certain.
+func (f Filter) MayContain(h uint64) bool {
+	if len(f.Words) == 0 {
+		return false
+	}
+	b, x := f.block(h), uint32(h)
+	for i, s := range salts {
+		if b[i]&(1<<((x*s)>>27)) == 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,112 @@
+// Package lookalike decides when a name that no list holds resembles one
+// that a list does: the same name under another public suffix, one letter
+// added, left out, changed or swapped, a hyphen added or removed, a common
+// word such as "my-" or "-hub" added or removed, or a letter replaced by a
+// Unicode look-alike. The publisher computes look-alike keys of listed
+// names (Keys); a checker computes probes of the input (NewProbe), finds
+// candidates in a snapshot's look-alike section (Probe.Search) and
+// confirms each exactly (Relate). The scheme is specified in
+// lists/FORMAT.md ("Look-alike keys").
+package lookalike
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mtibben/confusables"
+	"golang.org/x/net/idna"
+)
+
+// MaxFold bounds a fold in bytes: a DNS label has at most 63 bytes, and
+// its skeleton can be longer ("m" becomes "rn"), so twice that and some.
+const MaxFold = 160
+
+// Split returns the name (the label left of the public suffix) and the
+// public suffix of a registrable domain such as "cloudfox.cloud".
+func Split(registrable string) (name, suffix string, ok bool) {
+	i := strings.IndexByte(registrable, '.')
+	if i <= 0 || i == len(registrable)-1 {
+		return "", "", false
+	}
+	return registrable[:i], registrable[i+1:], true
+}
+
+// asciiFold is the fold of each ASCII byte that can appear in a host
+// label, computed from the confusables table itself so that the fast path
+// and Fold's general path agree (TestASCIIFoldMatchesSkeleton).
+var asciiFold = func() (t [128]string) {
+	for c := 0; c < 128; c++ {
+		t[c] = foldSlow(string(rune(c)))
+	}
+	return t
+}()
+
+// Fold returns the comparison form of a name: punycode decoded, lowercase,
+// the UTS #39 confusable skeleton, lowercase again, hyphens removed, and
+// "rn" written "m". The skeleton turns "m" into "rn"; turning it back
+// keeps one letter one character, so that a changed "m" is one edit.
+func Fold(name string) string { return string(AppendFold(nil, name)) }
+
+// AppendFold appends the fold of name to dst. Plain ASCII names, nearly
+// all of them, take a table per byte; others go through the confusables
+// table.
+func AppendFold(dst []byte, name string) []byte {
+	start := len(dst)
+	if !isASCII(name) || strings.HasPrefix(name, "xn--") || strings.HasPrefix(name, "XN--") {
+		dst = append(dst, foldSlow(name)...)
+	} else {
+		for i := 0; i < len(name); i++ {
+			c := name[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, asciiFold[c]...)
+		}
+	}
+	return joinRN(dst, start)
+}
+
+// joinRN rewrites each "rn" in dst[start:] as "m", in place.
+func joinRN(dst []byte, start int) []byte {
+	w := start
+	for r := start; r < len(dst); r++ {
+		if dst[r] == 'r' && r+1 < len(dst) && dst[r+1] == 'n' {
+			dst[w] = 'm'
+			r++
+		} else {
+			dst[w] = dst[r]
+		}
+		w++
+	}
+	return dst[:w]
+}
+
+// foldSlow is the fold without the final "rn" rewrite.
+func foldSlow(name string) string {
+	if u, err := idna.Punycode.ToUnicode(strings.ToLower(name)); err == nil {
+		name = u
+	}
+	s := strings.ToLower(confusables.Skeleton(strings.ToLower(name)))
+	return strings.ReplaceAll(s, "-", "")
+}
+
+// unicodeName returns name with punycode decoded and lowercased, as people
+// read it (for describing a difference).
+func unicodeName(name string) string {
+	if u, err := idna.Punycode.ToUnicode(strings.ToLower(name)); err == nil {
+		return u
+	}
+	return strings.ToLower(name)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// runeLen counts characters, which length rules are about.
+func runeLen(b []byte) int { return utf8.RuneCount(b) }

@@ -1,0 +1,217 @@
+package lookalike
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestFold(t *testing.T) {
+	tests := []struct{ name, want string }{
+		{"silverstarchina", "silverstarchina"},
+		{"Silverstar-China", "silverstarchina"},
+		{"silver-star-china", "silverstarchina"},
+		{"g00gle", "google"},
+		{"paypa1", "paypal"},
+		{"modern", "modem"},                           // the skeleton reads "m" as "rn"; the fold writes "rn" as "m"
+		{"rnodern", "modem"},                          // so both spellings meet
+		{"xn--ilverstarchina-p9l", "silverstarchina"}, // Cyrillic ѕ
+		{"ѕilverstarchina", "silverstarchina"},
+		{"xn--loudfox-xjg", "cloudfox"},           // Cyrillic с
+		{"xn--inyang-2vf", "jinyang"},             // Cyrillic ј
+		{"xn--foxsunstudio-1hk", "foxysunstudio"}, // Cyrillic у
+		{"JINYANG", "jinyang"},
+	}
+	for _, tt := range tests {
+		if got := Fold(tt.name); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// The per-byte table and the general path agree for every byte a host
+// label can hold.
+func TestASCIIFoldMatchesSkeleton(t *testing.T) {
+	const host = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+	for i := 0; i < len(host); i++ {
+		for j := 0; j < len(host); j++ {
+			s := string([]byte{host[i], host[j], 'q'})
+			slow := string(joinRN([]byte(foldSlow(s)), 0))
+			if got := Fold(s); got != slow {
+				t.Fatalf("Fold(%q) = %q, general path %q", s, got, slow)
+			}
+		}
+	}
+}
+
+// Every character a fold of a host name can hold is tried by insertions.
+func TestInsertableCoversFolds(t *testing.T) {
+	for c := byte(0); c < 128; c++ {
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			continue
+		}
+		for _, f := range []byte(Fold(string([]byte{c, 'q'}))) {
+			if !strings.ContainsRune(insertable, rune(f)) {
+				t.Errorf("fold of %q holds %q, which insertions never try", c, f)
+			}
+		}
+	}
+}
+
+func TestCore(t *testing.T) {
+	tests := []struct{ name, core, prefix, suffix string }{
+		{"mycloudfox", "cloudfox", "my", ""},
+		{"cloudfoxhub", "cloudfox", "", "hub"},
+		{"thefoxesgroup", "foxes", "the", "group"},
+		{"foxysunstudios", "foxysun", "", "studios"}, // the longest word first
+		{"foxysunstudio", "foxysun", "", "studio"},
+		{"cloudfox", "cloudfox", "", ""},
+		{"hub", "hub", "", ""}, // nothing left without it: kept
+	}
+	for _, tt := range tests {
+		core, pre, suf := Core([]byte(Fold(tt.name)))
+		if string(core) != Fold(tt.core) || wordOf[pre] != tt.prefix && pre != "" || wordOf[suf] != tt.suffix && suf != "" {
+			t.Errorf("Core(%q) = %q, %q, %q; want %q, %q, %q", tt.name, core, wordOf[pre], wordOf[suf], tt.core, tt.prefix, tt.suffix)
+		}
+	}
+}
+
+func TestRelate(t *testing.T) {
+	tests := []struct {
+		input, listed string
+		classes       []Class // nil: not a look-alike
+		text          string  // a part of How.Text
+	}{
+		{"cloudfox.io", "cloudfox.cloud", []Class{Suffix}, "the same name under .io instead of .cloud"},
+		{"foxysunstudios.net", "foxysunstudios.com", []Class{Suffix}, ".net instead of .com"},
+		{"silverstar-china.com", "silverstarchina.com", []Class{Hyphen}, "a hyphen added"},
+		{"xn--ilverstarchina-p9l.com", "silverstarchina.com", []Class{Confusable}, "'ѕ' (U+0455) in place of 's'"},
+		{"silverstarchinna.com", "silverstarchina.com", []Class{Insertion}, "one letter added ('n')"},
+		{"silverstarchin.com", "silverstarchina.com", []Class{Deletion}, "one letter left out ('a')"},
+		{"silverstarchima.com", "silverstarchina.com", []Class{Substitution}, "'m' in place of 'n'"},
+		{"silverstarchian.com", "silverstarchina.com", []Class{Swap}, `two letters swapped ("an" for "na")`},
+		{"edenprograms.net", "edenprogram.com", []Class{Insertion, Suffix}, "under .net instead of .com"},
+		{"mycloudfox.io", "cloudfox.cloud", []Class{Affix, Suffix}, `the word "my" added`},
+		{"cloudfoxgroup.cloud", "cloudfox.cloud", []Class{Affix}, `the word "group" added`},
+		{"cloudfox.com", "mycloudfox.com", []Class{Affix}, `without the word "my"`},
+		{"thecloudfox.com", "mycloudfox.com", []Class{Affix}, `the word "the" in place of "my"`},
+		{"foxysun.com", "foxysunstudio.com", []Class{Affix}, `without the word "studio"`},
+		{"babyb0xtech.com", "babyboxtech.com", []Class{Confusable}, "'0'"},
+		// Not look-alikes:
+		{"silverstarchina.com", "silverstarchina.com", nil, ""}, // the same name
+		{"silverstarasia.com", "silverstarchina.com", nil, ""},  // more than one edit
+		{"foxvsun.com", "foxvsun.net", []Class{Suffix}, ""},     // (a control: this one is)
+		{"xinlu.com", "xinlu.net", []Class{Suffix}, ""},         // five letters: the same name still counts
+		{"xinla.com", "xinlu.com", nil, ""},                     // but edits need seven
+		{"kt.tech", "kt.com", nil, ""},                          // too short
+		{"google.de", "google.xyz", nil, ""},                    // well known: never cautioned
+		{"gooogle.com", "google.xyz", nil, ""},                  // a listed name that folds like a well-known one has no look-alikes
+		{"hub.com", "cloudhub.com", nil, ""},                    // a core that short says nothing
+		{"cloudfoxhubgroup.com", "cloudfox.cloud", nil, ""},     // two added words
+		{"thefoxcloud.com", "cloudfox.cloud", nil, ""},          // reordered words are not a class
+	}
+	for _, tt := range tests {
+		h, ok := Relate(tt.input, tt.listed)
+		if ok != (tt.classes != nil) {
+			t.Errorf("Relate(%q, %q) = %v, %v; want look-alike %v", tt.input, tt.listed, h, ok, tt.classes != nil)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if !slices.Equal(h.Classes, tt.classes) || !strings.Contains(h.Text, tt.text) {
+			t.Errorf("Relate(%q, %q) = %v %q; want %v containing %q", tt.input, tt.listed, h.Classes, h.Text, tt.classes, tt.text)
+		}
+	}
+}
+
+func TestKeysOf(t *testing.T) {
+	tests := []struct {
+		registrable string
+		ok          bool
+		deletions   int  // filter keys from deletions
+		core        bool // a core key
+	}{
+		{"silverstarchina.com", true, 14, false}, // 15 letters, "aa"-free: 15 deletions, less one duplicate ("ss"? no: "ilverstarchina" appears once) — see below
+		{"cloudfoxhub.com", true, 11, true},
+		{"jinyang.asia", true, 7, false},
+		{"xinlu.com", true, 0, false},     // too short for edits, long enough for the same name
+		{"kt.tech", false, 0, false},      // too short
+		{"linkedin.net", false, 0, false}, // folds like a platform
+		{"google.xyz", false, 0, false},   // folds like a popular site
+	}
+	for _, tt := range tests {
+		k, ok := KeysOf(tt.registrable)
+		if ok != tt.ok {
+			t.Errorf("KeysOf(%q) ok = %v, want %v", tt.registrable, ok, tt.ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		name, _, _ := Split(tt.registrable)
+		fold := []byte(Fold(name))
+		distinct := map[string]bool{} // the fold and its deletions
+		if runeLen(fold) >= MinEdit {
+			distinct[string(fold)] = true
+			eachDeletion(fold, make([]byte, len(fold)), func(d []byte) bool { distinct[string(d)] = true; return true })
+		}
+		core, _, _ := Core(fold)
+		hasCore := len(core) < len(fold) && coreEligible(core)
+		want := len(distinct)
+		if hasCore {
+			want++
+		}
+		if len(k.Filter) != want || hasCore != tt.core {
+			t.Errorf("KeysOf(%q): %d filter keys (core %v), want %d (the fold and its distinct deletions) and core %v", tt.registrable, len(k.Filter), hasCore, len(distinct), tt.core)
+		}
+	}
+}
+
+func TestFilter(t *testing.T) {
+	const n = 20000
+	f := NewFilter(n)
+	for i := uint64(0); i < n; i++ {
+		f.Add(i * 0x9e3779b97f4a7c15)
+	}
+	for i := uint64(0); i < n; i++ {
+		if !f.MayContain(i * 0x9e3779b97f4a7c15) {
+			t.Fatalf("added key %d not found", i)
+		}
+	}
+	fp := 0
+	for i := uint64(n); i < 20*n; i++ {
+		if f.MayContain(i*0x9e3779b97f4a7c15 + 1) {
+			fp++
+		}
+	}
+	// At 16 to 32 bits a key the design rate is about 1 in 1,000.
+	if rate := float64(fp) / (19 * n); rate > 0.003 {
+		t.Errorf("false positive rate %.4f", rate)
+	}
+	if (Filter{}).MayContain(1) {
+		t.Error("an empty filter contains something")
+	}
+	for n, want := range map[int]uint8{0: 0, 16: 0, 17: 1, 1 << 20: 16} {
+		if got := LogBlocksFor(n); got != want {
+			t.Errorf("LogBlocksFor(%d) = %d, want %d", n, got, want)
+		}
+	}
+}
+
+func TestSeal(t *testing.T) {
+	sealed := Seal("silverstarchina.com", "silverstarchina")
+	if strings.Contains(string(sealed), "silverstar") {
+		t.Fatal("the sealed name is readable")
+	}
+	if got := Open(sealed, "silverstarchina"); got != "silverstarchina.com" {
+		t.Errorf("Open with the fold = %q", got)
+	}
+	if got := Open(sealed, "silverstarchinb"); got == "silverstarchina.com" {
+		t.Error("Open with another fold gave the name")
+	}
+	long := strings.Repeat("a", 63) + "." + strings.Repeat("b", 63) + ".example"
+	if got := Open(Seal(long, "x"), "x"); got != long {
+		t.Errorf("a name longer than one keystream block: %q", got)
+	}
+}

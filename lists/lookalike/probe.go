@@ -1,0 +1,227 @@
+package lookalike
+
+import "unicode/utf8"
+
+// Index is what a search reads: a snapshot's look-alike section.
+type Index interface {
+	// Range returns the targets whose fold key is key: lo to hi-1.
+	Range(key uint64) (lo, hi int)
+	// MayContain tests the section's filter; false is certain.
+	MayContain(key uint64) bool
+}
+
+// Probe is what a checker computes of one input's registrable domain to
+// search for listed names it resembles. It runs on every checked name that
+// is not listed, so it allocates nothing and hashes the name's deletions
+// from its prefix and suffix hashes (hash.go); a caller keeps one on its
+// stack (Reset), and one probe serves every list a checker holds.
+type Probe struct {
+	Registrable string
+	// The fold is foldBuf[:n]; the fold without its leading, trailing or
+	// both affix words are the spans strips[:nstrips]. (Offsets, not
+	// slices: a probe holding pointers into itself would have to live on
+	// the heap.)
+	n       int
+	strips  [3][2]int
+	nstrips int
+	foldBuf [MaxFold]byte
+	suffix      [MaxFold + 1]uint64 // suffix[i] is poly(fold[i:])
+	del         [MaxFold]byte       // a deletion of the fold, written out on a hit
+	cand        [2 * MaxFold]byte   // a candidate listed fold
+}
+
+// Reset prepares the search for registrable ("cloudfox.io") and reports
+// whether its name can resemble an eligible listed name at all (false when
+// it is too short, or there is no name).
+func (p *Probe) Reset(registrable string) bool {
+	name, _, ok := Split(registrable)
+	if !ok || len(name) < MinFold-1 {
+		return false
+	}
+	p.Registrable = registrable
+	fold := AppendFold(p.foldBuf[:0], name)
+	if len(fold) > MaxFold || utf8.RuneCount(fold) < MinFold-1 {
+		return false
+	}
+	p.n = len(fold)
+	p.strips, p.nstrips = stripSpans(fold)
+	p.suffix[len(fold)] = 0
+	for i := len(fold) - 1; i >= 0; i-- {
+		p.suffix[i] = p.suffix[i+1] + (uint64(fold[i])+1)*pow[len(fold)-1-i]
+	}
+	return true
+}
+
+// Search calls confirm with each candidate target and the fold it would
+// have, until confirm returns true (a confirmed match) or the candidates
+// run out. Candidates come in order of closeness (How.Rank): same fold;
+// one letter added; one left out, changed or swapped; an affix added;
+// an affix removed or swapped.
+func (p *Probe) Search(ix Index, confirm func(target int, fold string) bool) bool {
+	fold := p.foldBuf[:p.n]
+	n := len(fold)
+	whole := base(p.suffix[0], n)
+	if p.tryKey(ix, fmix(whole), fold, confirm) {
+		return true
+	}
+	// One letter fewer, changed or swapped: the input or one of its
+	// deletions is a deletion of the listed fold, and one insertion into it
+	// gives the listed fold. One letter more: a deletion of the input is
+	// the listed fold. The filter holds listed folds and their deletions,
+	// so one probe a deletion says whether either may be; each deletion's
+	// hash comes from the prefix before it and the suffix after it.
+	if ix.MayContain(fmix(whole^deleteMix)) && p.tryInsertions(ix, fold, confirm) {
+		return true
+	}
+	var prefix uint64
+	for i := 0; i < n; {
+		size := runeSize(fold, i)
+		h := base(prefix*pow[n-i-size]+p.suffix[i+size], n-size)
+		if ix.MayContain(fmix(h ^ deleteMix)) {
+			d := p.deletion(i)
+			if lo, hi := ix.Range(fmix(h)); lo < hi && p.confirmRange(lo, hi, d, confirm) {
+				return true
+			}
+			if p.tryInsertions(ix, d, confirm) {
+				return true
+			}
+		}
+		prefix = p.prefixAfter(prefix, i, size)
+		i += size
+	}
+	// An affix word added: the input without it is a listed fold.
+	for _, span := range p.strips[:p.nstrips] {
+		s := fold[span[0]:span[1]]
+		if p.tryKey(ix, FoldKey(s), s, confirm) {
+			return true
+		}
+	}
+	// An affix removed or swapped: the input or its core is a listed core.
+	if ix.MayContain(fmix(whole^coreMix)) && p.tryAffixed(ix, fold, confirm) {
+		return true
+	}
+	if k := p.nstrips; k > 0 {
+		core := fold[p.strips[k-1][0]:p.strips[k-1][1]] // the last strip is the core
+		if ix.MayContain(coreKey(core)) && p.tryAffixed(ix, core, confirm) {
+			return true
+		}
+	}
+	return false
+}
+
+// prefixAfter extends poly(fold[:i]) by the character at i.
+func (p *Probe) prefixAfter(prefix uint64, i, size int) uint64 {
+	for j := i; j < i+size; j++ {
+		prefix = prefix*hashBase + uint64(p.foldBuf[j]) + 1
+	}
+	return prefix
+}
+
+func runeSize(b []byte, i int) int {
+	if b[i] < utf8.RuneSelf {
+		return 1
+	}
+	_, size := utf8.DecodeRune(b[i:])
+	return size
+}
+
+// deletion returns the fold without the character at byte i.
+func (p *Probe) deletion(i int) []byte {
+	fold := p.foldBuf[:p.n]
+	n := copy(p.del[:], fold[:i])
+	n += copy(p.del[n:], fold[i+runeSize(fold, i):])
+	return p.del[:n]
+}
+
+func (p *Probe) tryKey(ix Index, key uint64, fold []byte, confirm func(int, string) bool) bool {
+	lo, hi := ix.Range(key)
+	return lo < hi && p.confirmRange(lo, hi, fold, confirm)
+}
+
+// confirmRange hands confirm a copy of the candidate: a hit is rare, and
+// nothing of the probe's own memory may reach a function it does not know
+// (the probe would have to live on the heap).
+func (p *Probe) confirmRange(lo, hi int, fold []byte, confirm func(int, string) bool) bool {
+	f := string(fold)
+	for t := lo; t < hi; t++ {
+		if confirm(t, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// tryInsertions tries each string made by inserting one insertable
+// character into s as a fold key (the filter said s may be a deletion of a
+// listed fold).
+func (p *Probe) tryInsertions(ix Index, s []byte, confirm func(int, string) bool) bool {
+	n := len(s)
+	if n+1 > len(p.cand) {
+		return false
+	}
+	var tail [MaxFold + 1]uint64 // tail[i] is poly(s[i:])
+	for i := n - 1; i >= 0; i-- {
+		tail[i] = tail[i+1] + (uint64(s[i])+1)*pow[n-1-i]
+	}
+	var head uint64 // poly(s[:i])
+	for i := 0; i <= n; {
+		for j := 0; j < len(insertable); j++ {
+			c := insertable[j]
+			h := base(((head*hashBase+uint64(c)+1)*pow[n-i])+tail[i], n+1)
+			if lo, hi := ix.Range(fmix(h)); lo < hi {
+				m := copy(p.cand[:], s[:i])
+				p.cand[m] = c
+				m += 1 + copy(p.cand[m+1:], s[i:])
+				if p.confirmRange(lo, hi, p.cand[:m], confirm) {
+					return true
+				}
+			}
+		}
+		if i == n {
+			break
+		}
+		size := runeSize(s, i)
+		for j := i; j < i+size; j++ {
+			head = head*hashBase + uint64(s[j]) + 1
+		}
+		i += size
+	}
+	return false
+}
+
+// tryAffixed tries s with each combination of affix words as a fold key
+// (the filter said s may be a listed core).
+func (p *Probe) tryAffixed(ix Index, s []byte, confirm func(int, string) bool) bool {
+	ps := poly(s)
+	for pi := -1; pi < len(prefixWords); pi++ {
+		var pre affixWord
+		if pi >= 0 {
+			pre = prefixPolys[pi]
+		}
+		for si := -1; si < len(suffixWords); si++ {
+			var suf affixWord
+			if si >= 0 {
+				suf = suffixPolys[si]
+			}
+			m := len(pre.word) + len(s) + len(suf.word)
+			if pi < 0 && si < 0 || m > len(p.cand) {
+				continue
+			}
+			h := base((pre.poly*pow[len(s)]+ps)*pow[len(suf.word)]+suf.poly, m)
+			if lo, hi := ix.Range(fmix(h)); lo < hi {
+				k := copy(p.cand[:], pre.word)
+				k += copy(p.cand[k:], s)
+				copy(p.cand[k:], suf.word)
+				if p.confirmRange(lo, hi, p.cand[:m], confirm) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// insertable are the characters a fold is tried with in each position: a
+// fold has no hyphens, and "0" and "1" fold to "o" and "l"
+// (TestInsertableCoversFolds).
+const insertable = "abcdefghijklmnopqrstuvwxyz23456789"
