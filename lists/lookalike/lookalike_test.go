@@ -215,3 +215,35 @@ func TestSeal(t *testing.T) {
 		t.Errorf("a name longer than one keystream block: %q", got)
 	}
 }
+
+func TestVariants(t *testing.T) {
+	vs := Variants("foxysunstudio.com")
+	byClass := map[string][]string{}
+	for _, v := range vs {
+		if v.Domain == "foxysunstudio.com" {
+			t.Fatal("the domain is its own variant")
+		}
+		if !isASCII(v.Domain) {
+			t.Errorf("%s: not punycode", v.Domain)
+		}
+		byClass[v.Class] = append(byClass[v.Class], v.Domain)
+	}
+	want := map[string]string{
+		"tld-swap": "foxysunstudio.net", "addition": "foxysunstudiox.com", "omission": "foxysnstudio.com",
+		"transposition": "foxysnustudio.com", "hyphenation": "foxysun-studio.com", "plural": "foxysunstudios.com",
+		"homoglyph": "foxysunstudi0.com", "affix": "foxysun.com", "vowel-swap": "foxysunstudia.com",
+		"replacement": "foxysunstudii.com", "repetition": "foxysunnstudio.com", "bitsquatting": "goxysunstudio.com",
+		"insertion": "foxysunstuduio.com",
+	}
+	for class, d := range want {
+		if !slices.Contains(byClass[class], d) {
+			t.Errorf("%s: %s not among %v", class, d, byClass[class])
+		}
+	}
+	if !slices.Contains(byClass["homoglyph"], "xn--foxsunstudio-1hk.com") {
+		t.Errorf("no Cyrillic homoglyph among %v", byClass["homoglyph"])
+	}
+	if Variants("localhost") != nil {
+		t.Error("variants of a name without a suffix")
+	}
+}

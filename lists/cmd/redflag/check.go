@@ -16,14 +16,19 @@ import (
 )
 
 func runCheck(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
-	fs := cmdline.NewFlags("check", "[--snapshot FILE] [--pub KEY]... [--json] [INPUT...]",
-		"Checks URLs, domains or emails (arguments, or one per line on stdin) against\nthe embedded default list or --snapshot. Nothing leaves this machine.\nExit status: 0 all clean, 1 at least one listed, 2 invalid input or usage error.", stderr)
+	fs := cmdline.NewFlags("check", "[--snapshot FILE] [--pub KEY]... [--json] [--fail-on listed|caution] [--no-lookalikes] [INPUT...]",
+		"Checks URLs, domains or emails (arguments, or one per line on stdin) against\nthe embedded default list or --snapshot. Nothing leaves this machine.\nA name that is not listed but resembles a listed one answers caution.\nExit status: 0 all clean (or only cautioned), 1 at least one listed (or\ncautioned, with --fail-on caution), 2 invalid input or usage error.", stderr)
 	snapPath := fs.String("snapshot", "", "signed snapshot to check against (default: the embedded default list)")
 	var pubs pubFlags
 	fs.Var(&pubs, "pub", "public key file or \"ed25519:BASE64\" to trust for --snapshot (repeatable)")
 	asJSON := fs.Bool("json", false, "print one JSON object per input")
+	failOn := fs.String("fail-on", "listed", `exit 1 for "listed" inputs, or for "caution" too`)
+	noLookAlikes := fs.Bool("no-lookalikes", false, "answer clean where a name only resembles a listed one")
 	if st, done := cmdline.Parse(fs, args); done {
 		return st
+	}
+	if *failOn != "listed" && *failOn != "caution" {
+		return cmdline.Fail(stderr, "check", exitUsage, `--fail-on wants "listed" or "caution", not %q`, *failOn)
 	}
 	s, err := loadSnapshot(*snapPath, pubs, stdin)
 	if err != nil {
@@ -36,11 +41,11 @@ func runCheck(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 	enc.SetEscapeHTML(false)
 	status := exitOK
 	report := func(input string) {
-		r := check.Check(s, input, check.Options{Expressions: *asJSON})
+		r := check.Check(s, input, check.Options{Expressions: *asJSON, NoLookAlikes: *noLookAlikes})
 		switch {
 		case r.Verdict == check.Invalid:
 			status = exitUsage
-		case r.Listed() && status == exitOK:
+		case (r.Listed() || r.Verdict == check.Caution && *failOn == "caution") && status == exitOK:
 			status = exitListed
 		}
 		if *asJSON {
@@ -105,6 +110,10 @@ func describe(r check.Result) string {
 		return fmt.Sprintf("invalid  %s  (%s)", r.Input, r.Error)
 	case check.Clean:
 		return fmt.Sprintf("clean    %s", r.Input)
+	case check.Caution:
+		e := r.Entry
+		verb := map[string]string{"seized": "seized", "flagged": "flagged"}[e.Kind.String()]
+		return fmt.Sprintf("caution  %s  (not listed; resembles %s: %s) %s is %s by %s on %s; see %s", r.Input, r.Resembles, r.How, r.Resembles, verb, e.Authority, e.Date, e.Reference)
 	}
 	e := r.Entry
 	verb := map[string]string{check.Seized: "Seized", check.Flagged: "Flagged"}[r.Verdict]

@@ -7,6 +7,7 @@
 //	redflag diff     two snapshots -> signed delta
 //	redflag apply    snapshot + delta -> newer snapshot
 //	redflag check    is this URL, domain or email listed, and why?
+//	redflag variants the look-alike names of a domain, and RedFlag's answer for each
 //	redflag serve    run the publisher (backend/)
 //	redflag token    make, list and revoke the publisher's API tokens
 //	redflag admin    propose, review, publish and audit list changes on a publisher
@@ -36,13 +37,14 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"keygen": {"make an Ed25519 signing key pair (private key file mode 0600)", runKeygen},
-	"import": {"turn a plain, hosts, Adblock, CSV or STIX list into an entry file", runImport},
-	"build":  {"build a signed snapshot from entry files", runBuild},
-	"verify": {"verify a snapshot (or a delta against its base)", runVerify},
-	"diff":   {"make a signed delta between two snapshots", runDiff},
-	"apply":  {"apply a delta to a snapshot", runApply},
-	"check":  {"check URLs, domains or emails against a list", runCheck},
+	"keygen":   {"make an Ed25519 signing key pair (private key file mode 0600)", runKeygen},
+	"import":   {"turn a plain, hosts, Adblock, CSV or STIX list into an entry file", runImport},
+	"build":    {"build a signed snapshot from entry files", runBuild},
+	"verify":   {"verify a snapshot (or a delta against its base)", runVerify},
+	"diff":     {"make a signed delta between two snapshots", runDiff},
+	"apply":    {"apply a delta to a snapshot", runApply},
+	"check":    {"check URLs, domains or emails against a list", runCheck},
+	"variants": {"the look-alike names of a domain and whether each is cautioned", runVariants},
 	// The publisher's commands live in backend/cli.
 	"serve": {"run the publisher: admin API for list changes, public API for snapshots and deltas", cli.Serve},
 	"token": {"create, list or revoke the publisher's API tokens", cli.Token},

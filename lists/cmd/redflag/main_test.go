@@ -20,6 +20,42 @@ func redflag(t *testing.T, stdin string, args ...string) (int, string, string) {
 	return st, out.String(), errOut.String()
 }
 
+func TestVariants(t *testing.T) {
+	st, out, errOut := redflag(t, "", "variants", "--json", "https://www.cloudfox.cloud/about")
+	if st != exitOK {
+		t.Fatalf("exit %d: %s", st, errOut)
+	}
+	classes := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var a variantAnswer
+		if err := json.Unmarshal([]byte(line), &a); err != nil {
+			t.Fatal(err)
+		}
+		classes[a.Class]++
+		if a.Domain == "cloudfox.io" && (a.Verdict != "caution" || a.Resembles != "cloudfox.cloud") {
+			t.Errorf("cloudfox.io: %+v", a)
+		}
+		if a.Domain == "mycloudfox.cloud" && a.Verdict != "caution" {
+			t.Errorf("mycloudfox.cloud: %+v", a)
+		}
+	}
+	for _, c := range []string{"tld-swap", "addition", "insertion", "omission", "repetition", "replacement", "transposition",
+		"vowel-swap", "hyphenation", "bitsquatting", "homoglyph", "affix"} {
+		if classes[c] == 0 {
+			t.Errorf("no %s variant", c)
+		}
+	}
+	st, out, _ = redflag(t, "", "variants", "silverstarchina.com")
+	if st != exitOK || !strings.Contains(out, "omission") || !strings.Contains(out, "caution  tld-swap       silverstarchina.net") {
+		t.Errorf("human output: %d\n%s", st, out)
+	}
+	for _, args := range [][]string{{"variants"}, {"variants", "a", "b"}, {"variants", "http://"}, {"variants", "co.uk"}} {
+		if st, _, _ := redflag(t, "", args...); st != exitUsage {
+			t.Errorf("%q: exit %d, want 2", args, st)
+		}
+	}
+}
+
 func TestCheckEmbeddedDefault(t *testing.T) {
 	st, out, _ := redflag(t, "", "check", "--json", "HTTP://WWW.SilverStarChina.COM./careers?x=1#top")
 	if st != exitListed {
@@ -41,7 +77,13 @@ func TestCheckEmbeddedDefault(t *testing.T) {
 		outPart string
 	}{
 		{[]string{"check", "https://example.com"}, exitOK, "clean"},
-		{[]string{"check", "cloudfox.com", "silverstar.com"}, exitOK, "clean"},
+		{[]string{"check", "silverstar.com"}, exitOK, "clean"},
+		{[]string{"check", "cloudfox.com"}, exitOK, "caution  cloudfox.com  (not listed; resembles cloudfox.cloud: the same name under .com instead of .cloud)"},
+		{[]string{"check", "--fail-on", "caution", "cloudfox.com"}, exitListed, "caution"},
+		{[]string{"check", "--fail-on", "caution", "example.com"}, exitOK, "clean"},
+		{[]string{"check", "--no-lookalikes", "--fail-on", "caution", "cloudfox.com"}, exitOK, "clean"},
+		{[]string{"check", "--fail-on", "maybe", "cloudfox.com"}, exitUsage, "--fail-on"},
+		{[]string{"check", "--json", "https://silverstar-china.com/"}, exitOK, `"verdict":"caution","resembles":"silverstarchina.com","how":"a hyphen added","similarity":["hyphen"]`},
 		{[]string{"check", ""}, exitUsage, "empty"},
 		{[]string{"check", "http://"}, exitUsage, "no host"},
 		{[]string{"check", "https://example.com", "jinyang.asia"}, exitListed, "Seized by US Department of Justice"},
