@@ -75,6 +75,25 @@ func Variants(registrable string) []Variant {
 	for _, s := range commonSuffixes {
 		add("tld-swap", name, s)
 	}
+	// The most telling family first: a name two families make is counted
+	// in the first.
+	same("plural", name+"s")
+	if strings.HasSuffix(name, "s") || strings.HasSuffix(name, "x") {
+		same("plural", name+"es")
+	}
+	for i := 0; i < len(name); i++ {
+		for _, w := range []int{1, 2} {
+			if i+w > len(name) {
+				continue
+			}
+			for _, g := range asciiGlyphs[name[i:i+w]] {
+				same("homoglyph", name[:i]+g+name[i+w:])
+			}
+		}
+		if c, ok := cyrillicGlyphs[name[i]]; ok {
+			same("homoglyph", name[:i]+c+name[i+1:])
+		}
+	}
 	for c := 'a'; c <= 'z'; c++ {
 		same("addition", name+string(c))
 	}
@@ -121,23 +140,6 @@ func Variants(registrable string) []Variant {
 				same("bitsquatting", name[:i]+string(c)+name[i+1:])
 			}
 		}
-	}
-	for i := 0; i < len(name); i++ {
-		for _, w := range []int{1, 2} {
-			if i+w > len(name) {
-				continue
-			}
-			for _, g := range asciiGlyphs[name[i:i+w]] {
-				same("homoglyph", name[:i]+g+name[i+w:])
-			}
-		}
-		if c, ok := cyrillicGlyphs[name[i]]; ok {
-			same("homoglyph", name[:i]+c+name[i+1:])
-		}
-	}
-	same("plural", name+"s")
-	if strings.HasSuffix(name, "s") || strings.HasSuffix(name, "x") {
-		same("plural", name+"es")
 	}
 	for _, w := range prefixWords {
 		same("affix", wordOf[w]+name)
