@@ -1,6 +1,5 @@
 package lookalike
 
-
 // Common words that fronts add to, or drop from, a name they already used:
 // mycloudfox and cloudfoxhub beside cloudfox, foxysunstudio beside
 // foxysun. The lists hold folded words (skeleton form: "m" folds to "rn",

@@ -232,7 +232,7 @@ func TestVariants(t *testing.T) {
 		"tld-swap": "foxysunstudio.net", "addition": "foxysunstudiox.com", "omission": "foxysnstudio.com",
 		"transposition": "foxysnustudio.com", "hyphenation": "foxysun-studio.com", "plural": "foxysunstudios.com",
 		"homoglyph": "foxysunstudi0.com", "affix": "foxysun.com", "vowel-swap": "foxysunstudia.com",
-		"replacement": "foxysunstudii.com", "repetition": "foxysunnstudio.com", "bitsquatting": "goxysunstudio.com",
+		"replacement": "foxysunstudii.com", "repetition": "foxysunnstudio.com", "bitsquatting": "boxysunstudio.com",
 		"insertion": "foxysunstuduio.com",
 	}
 	for class, d := range want {

@@ -25,9 +25,9 @@ type Probe struct {
 	strips  [3][2]int
 	nstrips int
 	foldBuf [MaxFold]byte
-	suffix      [MaxFold + 1]uint64 // suffix[i] is poly(fold[i:])
-	del         [MaxFold]byte       // a deletion of the fold, written out on a hit
-	cand        [2 * MaxFold]byte   // a candidate listed fold
+	suffix  [MaxFold + 1]uint64 // suffix[i] is poly(fold[i:])
+	del     [MaxFold]byte       // a deletion of the fold, written out on a hit
+	cand    [2 * MaxFold]byte   // a candidate listed fold
 }
 
 // Reset prepares the search for registrable ("cloudfox.io") and reports
