@@ -90,10 +90,33 @@ test-wasm: $(WASM) $(WASM_ID) $(BIN)/redflag
 	REDFLAG_BIN=$(BIN)/redflag node --test wasm/test/*.test.mjs
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec $(WASM_GO_TESTS)
 
-bench: bench-lists bench-backend bench-wasm
+bench: bench-lists bench-backend bench-wasm bench-lookalike
 
 bench-lists: embedded
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 -timeout 60m ./lists/...
+
+## Look-alikes (lists/lookalike, lists/reach): the names they are measured
+## against come from npm data packages, installed without their scripts.
+
+REACH_CORPUS := lists/reach/corpus
+REACH_DEPS   := $(REACH_CORPUS)/node_modules/.package-lock.json
+
+$(REACH_DEPS): $(REACH_CORPUS)/package.json $(REACH_CORPUS)/package-lock.json
+	cd $(REACH_CORPUS) && npm ci --ignore-scripts --no-audit --no-fund
+	printf 'module ignored\n' > $(REACH_CORPUS)/node_modules/go.mod
+
+.PHONY: reach-corpus bench-lookalike
+
+# Regenerates lists/lookalike/popular-sites.txt and lists/reach/legit-names.txt.
+reach-corpus: $(REACH_DEPS)
+	$(GO) run ./lists/reach/gen --modules $(REACH_CORPUS)/node_modules
+
+# False cautions per 10,000 real names (default list and a 1M synthetic
+# one), and what look-alikes cost a check and a 1M build, in one run each.
+bench-lookalike: embedded $(REACH_DEPS)
+	REDFLAG_CORPUS=$(CURDIR)/$(REACH_CORPUS)/node_modules $(GO) test -count=1 -v -run '^TestFalseCautionsCorpus$$' -timeout 30m ./lists/reach
+	$(GO) test -run '^$$' -bench 'Check|Lookup' -benchmem -count 5 ./lists/check
+	$(GO) test -run '^$$' -bench 'Build1M|Diff100' -benchtime 1x -count 3 -timeout 30m ./lists/snapshot
 
 # The checker module against native Go, pure-JavaScript peers and the
 # GOOS=js alternative, in Node and in Chromium's MV3 service worker
@@ -111,7 +134,7 @@ bench-backend: embedded
 
 # Long fuzzing (make test runs only the seed corpora).
 fuzz: embedded
-	@for pkg in ./lists/canon ./lists/entry ./lists/ingest ./lists/snapshot; do \
+	@for pkg in ./lists/canon ./lists/check ./lists/entry ./lists/ingest ./lists/snapshot; do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "== $$pkg $$t ($(FUZZTIME))"; \
 	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \

@@ -220,3 +220,25 @@ func TestExactWins(t *testing.T) {
 		t.Errorf("cloudfox.net: %+v", r)
 	}
 }
+
+// FuzzLookAlike: no input breaks the look-alike search, and every caution
+// it gives is a relation lookalike.Relate confirms, never a listed name.
+func FuzzLookAlike(f *testing.F) {
+	for _, s := range []string{"cloudfox.io", "https://ѕilverstarchina.com/", "xn--ilverstarchina-p9l.com", "silverstar-china.com",
+		"mycloudfoxhub.com", "a.b", "xn--.com", "rnrnrnrn.com", strings.Repeat("a", 63) + ".com", "foxysunstudios.net"} {
+		f.Add(s)
+	}
+	s := defaultSnapshot(f)
+	f.Fuzz(func(t *testing.T, input string) {
+		r := Check(s, input, Options{})
+		if r.Verdict != Caution {
+			return
+		}
+		if _, ok := lookalike.Relate(r.Registrable, r.Resembles); !ok {
+			t.Fatalf("%q cautioned as resembling %s, which Relate denies", input, r.Resembles)
+		}
+		if rr := Check(s, r.Resembles, Options{}); !rr.Listed() {
+			t.Fatalf("%q resembles %s, which is not listed", input, r.Resembles)
+		}
+	})
+}

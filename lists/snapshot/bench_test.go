@@ -30,22 +30,36 @@ func oneMillion(b *testing.B) ([]entry.Entry, *Snapshot) {
 
 // BenchmarkBuild1M builds and signs a 1,000,000-entry snapshot and reports
 // its size per entry next to the Bloom optimum at the same false-positive
-// rate.
+// rate; lookalikes=off is the same entries with look-alikes off, so the
+// two runs give the build time and the bytes look-alike keys add.
 func BenchmarkBuild1M(b *testing.B) {
 	es, _ := oneMillion(b)
-	b.ResetTimer()
-	var s *Snapshot
-	for i := 0; i < b.N; i++ {
-		var err error
-		if s, err = Build(Options{Name: "bench", Version: 1, Created: time.Unix(0, 0)}, es, testPriv); err != nil {
-			b.Fatal(err)
-		}
+	off := append([]entry.Entry(nil), es...)
+	for i := range off {
+		off[i].LookAlikesOff = true
 	}
-	n := float64(len(es))
-	b.ReportMetric(float64(len(s.Bytes()))/n, "B/entry")
-	b.ReportMetric(float64(s.BloomM)/8/n, "bloom-B/entry")
-	b.ReportMetric(1.44*math.Log2(1/FalsePositiveRate)/8*float64(len(s.Keys))/n, "bloom-optimum-B/entry")
-	b.ReportMetric(8*float64(len(s.Keys))/n, "fingerprint-B/entry")
+	for _, run := range []struct {
+		name    string
+		entries []entry.Entry
+	}{{"lookalikes=on", es}, {"lookalikes=off", off}} {
+		b.Run(run.name, func(b *testing.B) {
+			var s *Snapshot
+			for i := 0; i < b.N; i++ {
+				var err error
+				if s, err = Build(Options{Name: "bench", Version: 1, Created: time.Unix(0, 0)}, run.entries, testPriv); err != nil {
+					b.Fatal(err)
+				}
+			}
+			n := float64(len(run.entries))
+			b.ReportMetric(float64(len(s.Bytes()))/n, "B/entry")
+			b.ReportMetric(float64(s.BloomM)/8/n, "bloom-B/entry")
+			b.ReportMetric(1.44*math.Log2(1/FalsePositiveRate)/8*float64(len(s.Keys))/n, "bloom-optimum-B/entry")
+			b.ReportMetric(8*float64(len(s.Keys))/n, "fingerprint-B/entry")
+			if s.LookAlikes != nil {
+				b.ReportMetric(float64(len(s.LookAlikes.encode(nil)))/n, "lookalike-B/entry")
+			}
+		})
+	}
 }
 
 // BenchmarkOpen1M decodes and verifies a 1M-entry snapshot, what a client
