@@ -146,7 +146,7 @@ func (f *Fetcher) taxiiGetCounted(ctx context.Context, req Request, v any, hdr *
 		*hdr = resp.Header
 	}
 	if err := json.Unmarshal(resp.Body, v); err != nil {
-		return 0, fmt.Errorf("feed %s: not TAXII JSON: %w", req.URL, err)
+		return 0, fmt.Errorf("feed %s: %w: not TAXII JSON: %v", req.URL, ErrGarbled, err)
 	}
 	return int64(len(resp.Body)), nil
 }

@@ -82,7 +82,7 @@ func TestTAXIINotACollection(t *testing.T) {
 func TestTAXIIFailures(t *testing.T) {
 	srv := feedtest.NewTAXII()
 	defer srv.Close()
-	srv.RequireHeader = [2]string{"Authorization", "Bearer k"}
+	srv.Require("Authorization", "Bearer k")
 	var fe Fetcher
 	ctx := context.Background()
 	if _, err := fe.TAXII(ctx, Request{URL: srv.CollectionURL()}, ""); err == nil || !strings.Contains(err.Error(), "401") {
@@ -96,7 +96,7 @@ func TestTAXIIFailures(t *testing.T) {
 		t.Errorf("502: %v", err)
 	}
 	srv.Fail(0)
-	srv.RequireHeader = [2]string{}
+	srv.Require("", "")
 	if _, err := fe.TAXII(ctx, Request{URL: srv.APIRootURL() + "collections/nope/"}, ""); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Errorf("unknown collection: %v", err)
 	}

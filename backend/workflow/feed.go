@@ -70,3 +70,10 @@ func (s *Service) AutoApprove(ctx context.Context, source Actor, id int64, comme
 	c.ReviewedBy, c.ReviewedToken, c.Reviewed, c.ReviewComment = source.Name, 0, &now, comment
 	return s.approve(ctx, source, c, false, map[string]any{"change": id, "comment": comment, "proposed_by": c.ProposedBy, "auto": true})
 }
+
+// Event returns the audit record of a doing action on list, about target.
+func (a Actor) Event(action, list, target string, detail any) store.Event {
+	ev := a.event(action, list, detail)
+	ev.Target = target
+	return ev
+}

@@ -109,13 +109,14 @@ type TAXII struct {
 	*httptest.Server
 	ID       string // the collection's id
 	PageSize int    // objects per page when the client gives no limit
-	// RequireHeader, if set, is a header name and value every request
-	// must carry (401 otherwise).
+	// RequireHeader, if set (by Require), is a header name and value
+	// every request must carry (401 otherwise).
 	RequireHeader [2]string
 
 	mu       sync.Mutex
 	objects  []added
 	status   int
+	garbled  bool
 	requests []string // paths and queries asked, in order
 }
 
@@ -164,6 +165,21 @@ func (t *TAXII) Fail(status int) {
 	t.status = status
 }
 
+// Garble makes the objects resource answer a truncated envelope (false
+// serves again).
+func (t *TAXII) Garble(on bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.garbled = on
+}
+
+// Require makes every request need header name with value ("" for none).
+func (t *TAXII) Require(name, value string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.RequireHeader = [2]string{name, value}
+}
+
 // Requests returns the paths and queries asked so far.
 func (t *TAXII) Requests() []string {
 	t.mu.Lock()
@@ -208,6 +224,11 @@ func (t *TAXII) serve(w http.ResponseWriter, r *http.Request) {
 	case "/api1/collections/" + t.ID + "/":
 		body = collection
 	case "/api1/collections/" + t.ID + "/objects/":
+		if t.garbled {
+			w.Header().Set("Content-Type", MediaTAXII)
+			w.Write([]byte(`{"more": false, "objects": [{"type": "indicator", "id": "indic`))
+			return
+		}
 		t.objectsPage(w, r)
 		return
 	default:

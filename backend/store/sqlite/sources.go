@@ -249,7 +249,7 @@ func (d *DB) RecordPull(ctx context.Context, r store.PullRecord) (store.Pull, er
 				items[i] = b.Item(i)
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE sources SET baseline_items = ?, baseline = ?, objects = ? WHERE id = ?`,
-				len(items), encodeItems(items), r.State.Objects, s.ID); err != nil {
+				len(items), append([]byte{}, encodeItems(items)...), append([]byte{}, r.State.Objects...), s.ID); err != nil {
 				return fmt.Errorf("sqlite: source state: %w", err)
 			}
 		}
