@@ -32,7 +32,7 @@ var ErrGarbled = errors.New("feed garbled")
 // Read parses a feed body (for TAXII, the collection's Bundle) with the
 // importers. Provenance the feed lacks comes from defaults. Shared
 // platforms are read like any name: Hold decides what a person sees. A
-// line-based feed of which more than half the lines are not entries is
+// line-based feed of which half the lines or more are not entries is
 // garbled, and nothing of it is used.
 func Read(body []byte, format string, defaults entry.Provenance) (*ingest.Result, error) {
 	f := ingest.Format(format)
