@@ -111,11 +111,13 @@ func (s *Service) pull(ctx context.Context, rec *store.PullRecord) error {
 	}
 	req := feeds.Request{URL: src.URL, SecretHeader: src.SecretHeader, Secret: secret}
 	var body, objects []byte
-	state, err := s.cfg.Sources.SourceState(ctx, src.ID)
-	if err != nil {
-		return err
-	}
+	// The state (a million entries for a large feed) is read once the
+	// feed has changed, except a TAXII collection's objects.
+	var state store.SourceState
 	if src.Format == feeds.TAXII {
+		if state, err = s.cfg.Sources.SourceState(ctx, src.ID); err != nil {
+			return err
+		}
 		coll, err := feeds.DecodeCollection(state.Objects)
 		if err != nil {
 			return err
@@ -165,6 +167,11 @@ func (s *Service) pull(ctx context.Context, rec *store.PullRecord) error {
 		return feedError{err}
 	}
 	p.Entries, p.Rejected = len(res.Entries), p.Rejected+len(res.Rejected)
+	if src.Format != feeds.TAXII {
+		if state, err = s.cfg.Sources.SourceState(ctx, src.ID); err != nil {
+			return err
+		}
+	}
 	set, err := s.cfg.Workflow.Content(src.List)
 	if err != nil {
 		return err

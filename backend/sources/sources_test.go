@@ -25,14 +25,14 @@ var (
 )
 
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	db  *sqlite.DB
 	w   *workflow.Service
 	s   *Service
 	ctx context.Context
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	dir := t.TempDir()
 	db, err := sqlite.Open(dir)

@@ -22,6 +22,7 @@ type File struct {
 	*httptest.Server
 	mu       sync.Mutex
 	body     []byte
+	etag     string // of body, computed once per version
 	modified time.Time
 	status   int  // answer with this status instead, if set
 	noCache  bool // no validators: every GET is a 200
@@ -31,7 +32,7 @@ type File struct {
 
 // NewFile serves body; close it with Close.
 func NewFile(body string) *File {
-	f := &File{body: []byte(body), modified: time.Now().UTC().Truncate(time.Second)}
+	f := &File{body: []byte(body), etag: etagOf(body), modified: time.Now().UTC().Truncate(time.Second)}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	return f
 }
@@ -43,7 +44,7 @@ func (f *File) URL() string { return f.Server.URL + "/feed" }
 func (f *File) Set(body string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.body, f.status = []byte(body), 0
+	f.body, f.etag, f.status = []byte(body), etagOf(body), 0
 	f.modified = f.modified.Add(time.Second)
 }
 
@@ -76,6 +77,11 @@ func (f *File) LastHeader() http.Header {
 	return f.header.Clone()
 }
 
+func etagOf(body string) string {
+	sum := sha256.Sum256([]byte(body))
+	return `"` + hex.EncodeToString(sum[:8]) + `"`
+}
+
 func (f *File) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -90,8 +96,7 @@ func (f *File) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !f.noCache {
-		sum := sha256.Sum256(f.body)
-		etag := `"` + hex.EncodeToString(sum[:8]) + `"`
+		etag := f.etag
 		w.Header().Set("ETag", etag)
 		w.Header().Set("Last-Modified", f.modified.Format(http.TimeFormat))
 		if r.Header.Get("If-None-Match") == etag {
@@ -312,4 +317,16 @@ func Revoked(id, domain, name, created, modified string) string {
 // Bundle wraps objects in a STIX 2.1 bundle.
 func Bundle(objs ...string) string {
 	return `{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[` + strings.Join(objs, ",") + `]}`
+}
+
+// Hosts returns an n-line hosts feed of the names front-%07d.example
+// from first on, for large-feed tests and benchmarks.
+func Hosts(first, n int) string {
+	var b strings.Builder
+	b.Grow(n * 30)
+	b.WriteString("# synthetic hosts feed\n")
+	for i := first; i < first+n; i++ {
+		fmt.Fprintf(&b, "0.0.0.0 front-%07d.example\n", i)
+	}
+	return b.String()
 }
