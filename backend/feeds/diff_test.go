@@ -1,6 +1,9 @@
 package feeds
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -140,32 +143,63 @@ func TestHold(t *testing.T) {
 	}
 }
 
+// TestRead: each fixture in testdata, good_* read into entries, fail_*
+// refused as garbled with the reason; bodies for the other cases inline.
 func TestRead(t *testing.T) {
 	for _, tt := range []struct {
-		name, format, body string
+		file, format, body string
 		entries            int
 		err                string
 	}{
-		{"hosts", "hosts", "# list\n0.0.0.0 a.example\n0.0.0.0 b.example\n", 2, ""},
-		{"a bad line among good ones", "hosts", "0.0.0.0 a.example\n0.0.0.0 b.example\nnot a hosts line\n", 2, ""},
-		{"an error page served as 200", "hosts", "<html>\n<body>Service unavailable</body>\n</html>\n", 0, "feed garbled: 3 of 3 hosts lines are not entries (line 1"},
-		{"binary", "plain", "\x00\x01\x02\xff\xfe\n\x89PNG\r\n", 0, "feed garbled"},
-		{"truncated bundle", "stix", `{"type":"bundle","objects":[{"type":"indicator"`, 0, "feed garbled: ingest: STIX bundle"},
-		{"csv without a pattern column", "csv", "a,b\n1,2\n", 0, "feed garbled: ingest: csv header"},
-		{"shared platforms are read (Hold decides)", "plain", "github.com\n", 1, ""},
-		{"unknown format", "xml", "x", 0, "format \"xml\""},
+		{file: "good_hosts.txt", format: "hosts", entries: 3},
+		{file: "good_plain.txt", format: "plain", entries: 3},
+		{file: "good_adblock.txt", format: "adblock", entries: 2},
+		{file: "good_provenance.csv", format: "csv", entries: 2},
+		{file: "good_bundle.json", format: "stix", entries: 1},
+		{file: "fail_html_error_page.txt", format: "hosts", err: "feed garbled: 4 of the 4 items read as hosts are not entries (line 1"},
+		{file: "fail_binary.png", format: "plain", err: "feed garbled"},
+		{file: "fail_truncated_bundle.json", format: "stix", err: "feed garbled: ingest: STIX bundle"},
+		{file: "fail_no_pattern_column.csv", format: "csv", err: "feed garbled: ingest: csv header"},
+		{format: "plain", body: "github.com\n", entries: 1}, // shared platforms are read: Hold decides
+		{format: "xml", body: "x", err: `format "xml"`},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			res, err := Read([]byte(tt.body), tt.format, provA)
+		t.Run(tt.file+tt.format, func(t *testing.T) {
+			body := []byte(tt.body)
+			if tt.file != "" {
+				var err error
+				if body, err = os.ReadFile(filepath.Join("testdata", tt.file)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, err := Read(body, tt.format, provA)
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("error %v, want %q", err, tt.err)
 				}
+				if !errors.Is(err, ErrGarbled) && tt.file != "" {
+					t.Errorf("%v is not ErrGarbled", err)
+				}
 				return
 			}
-			if err != nil || len(res.Entries) != tt.entries {
-				t.Fatalf("%v, %v", res, err)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Entries) != tt.entries {
+				t.Fatalf("%d entries (rejected %v); want %d", len(res.Entries), res.Rejected, tt.entries)
 			}
 		})
 	}
+	res, _ := Read(mustRead(t, "testdata/good_bundle.json"), "stix", provA)
+	want := entry.Provenance{Kind: entry.Flagged, Authority: "Example CERT", Date: "2026-10-01", Reference: "https://cert.example/advisories/7", Note: "IT-worker front"}
+	if got := res.Entries[0].Provenance; got != want {
+		t.Errorf("bundle provenance %+v, want the indicator's name, created date and external reference: %+v", got, want)
+	}
+}
+
+func mustRead(t *testing.T, name string) []byte {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

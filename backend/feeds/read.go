@@ -32,8 +32,8 @@ var ErrGarbled = errors.New("feed garbled")
 // Read parses a feed body (for TAXII, the collection's Bundle) with the
 // importers. Provenance the feed lacks comes from defaults. Shared
 // platforms are read like any name: Hold decides what a person sees. A
-// line-based feed of which half the lines or more are not entries is
-// garbled, and nothing of it is used.
+// line-based feed of which half the items (lines, or names of a hosts
+// line) or more are not entries is garbled, and nothing of it is used.
 func Read(body []byte, format string, defaults entry.Provenance) (*ingest.Result, error) {
 	f := ingest.Format(format)
 	if format == TAXII {
@@ -51,7 +51,7 @@ func Read(body []byte, format string, defaults entry.Provenance) (*ingest.Result
 	}
 	if n := len(res.Rejected); n > 0 && n >= len(res.Entries) {
 		r := res.Rejected[0]
-		return nil, fmt.Errorf("%w: %d of %d %s lines are not entries (line %d %q: %s)",
+		return nil, fmt.Errorf("%w: %d of the %d items read as %s are not entries (line %d %q: %s)",
 			ErrGarbled, n, n+len(res.Entries), format, r.Line, clip(r.Input, 80), r.Reason)
 	}
 	return res, nil
