@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/redflag/redflag/backend/content"
@@ -40,9 +39,8 @@ func (s *Service) Pull(ctx context.Context, a workflow.Actor, list, name string)
 	if err != nil {
 		return store.Pull{}, err
 	}
-	mu, _ := s.pulls.LoadOrStore(src.ID, &sync.Mutex{})
-	mu.(*sync.Mutex).Lock()
-	defer mu.(*sync.Mutex).Unlock()
+	unlock := s.lock(src.ID)
+	defer unlock()
 	if src, err = s.Get(ctx, list, name); err != nil { // as the previous pull left it
 		return store.Pull{}, err
 	}

@@ -242,3 +242,29 @@ func TestSchedule(t *testing.T) {
 		t.Errorf("after a failure: %+v next %v", p, src.NextPull.Sub(p.At))
 	}
 }
+
+// TestMovedTAXIISource: a new URL reads the collection whole again, so a
+// source moved to another collection does not skip its older objects.
+func TestMovedTAXIISource(t *testing.T) {
+	h := newHarness(t)
+	srv := feedtest.NewTAXII()
+	defer srv.Close()
+	srv.Add(indicator("a.example"), indicator("b.example"))
+	h.add("isac", srv.CollectionURL(), "taxii", Settings{})
+	if p := h.pull("isac"); p.Added != 2 {
+		t.Fatalf("first pull %+v", p)
+	}
+	h.pull("isac")
+	if asked := srv.Requests(); !strings.Contains(asked[len(asked)-1], "added_after=") {
+		t.Fatalf("the second pull asked %q", asked[len(asked)-1])
+	}
+	moved := strings.TrimSuffix(srv.CollectionURL(), "/")
+	if _, err := h.s.Update(h.ctx, alice, "default", "isac", Settings{URL: &moved}); err != nil {
+		t.Fatal(err)
+	}
+	p := h.pull("isac")
+	asked := srv.Requests()
+	if strings.Contains(asked[len(asked)-1], "added_after=") || p.Result != store.PullUnchanged {
+		t.Errorf("after moving, asked %q and got %+v", asked[len(asked)-1], p)
+	}
+}

@@ -44,11 +44,10 @@ type Config struct {
 
 // Service manages sources and pulls them.
 type Service struct {
-	cfg    Config
-	seal   *sealer
-	pulls  sync.Map // source id -> *sync.Mutex: one pull of a source at a time
-	wake   chan struct{}
-	closed chan struct{}
+	cfg   Config
+	seal  *sealer
+	pulls sync.Map // source id -> *sync.Mutex: one pull or update of a source at a time
+	wake  chan struct{}
 }
 
 // New returns a service; it makes DataDir/sources.key on first use.
@@ -239,6 +238,12 @@ func (s *Service) Update(ctx context.Context, a workflow.Actor, list, name strin
 	if err != nil {
 		return src, err
 	}
+	// Not while a pull writes the source's validators and status.
+	unlock := s.lock(src.ID)
+	defer unlock()
+	if src, err = s.Get(ctx, list, name); err != nil {
+		return src, err
+	}
 	wasEnabled, every := src.Enabled, src.Every
 	moved, err := s.apply(&src, in)
 	if err != nil {
@@ -246,8 +251,8 @@ func (s *Service) Update(ctx context.Context, a workflow.Actor, list, name strin
 	}
 	now := s.cfg.Now().UTC()
 	src.Updated = now
-	if moved {
-		src.ETag, src.LastModified, src.ContentSHA256 = "", "", ""
+	if moved { // another feed: read it whole, as at a first pull
+		src.ETag, src.LastModified, src.ContentSHA256, src.Cursor = "", "", "", ""
 	}
 	switch {
 	case src.Enabled && (!wasEnabled || moved):
@@ -335,6 +340,13 @@ func (s *Service) Pulls(ctx context.Context, list, name string, limit int) ([]st
 		return nil, err
 	}
 	return s.cfg.Sources.Pulls(ctx, src.ID, limit)
+}
+
+// lock holds source id for one pull or update at a time.
+func (s *Service) lock(id int64) (unlock func()) {
+	mu, _ := s.pulls.LoadOrStore(id, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	return mu.(*sync.Mutex).Unlock
 }
 
 // poke wakes the scheduler to look at due pulls again.

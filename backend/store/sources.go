@@ -118,7 +118,8 @@ type SourceStore interface {
 	// CreateSource stores a new source; ErrExists if its list has one of
 	// that name.
 	CreateSource(ctx context.Context, s Source, ev Event) (Source, error)
-	// UpdateSource saves a source's settings (not its status).
+	// UpdateSource saves a source's settings and validators (not its
+	// status); an empty Cursor also forgets a TAXII collection's objects.
 	UpdateSource(ctx context.Context, s Source, ev Event) (Source, error)
 	Source(ctx context.Context, list, name string) (Source, error)
 	// Sources returns list's sources by name ("" for every list's).

@@ -136,9 +136,11 @@ func (d *DB) UpdateSource(ctx context.Context, s store.Source, ev store.Event) (
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		r, err := tx.ExecContext(ctx, `UPDATE sources SET url = ?, format = ?, kind = ?, authority = ?, reference = ?, every_ms = ?,
 			review = ?, max_adds = ?, max_remove_percent = ?, enabled = ?, secret_header = ?, secret = ?, updated_ms = ?,
-			next_pull_ms = ?, etag = ?, last_modified = ?, content_sha256 = ? WHERE id = ?`,
+			next_pull_ms = ?, etag = ?, last_modified = ?, content_sha256 = ?, cursor = ?,
+			objects = CASE WHEN ? = '' THEN x'' ELSE objects END WHERE id = ?`,
 			s.URL, s.Format, s.Kind.String(), s.Authority, s.Reference, everyMS(s), s.Review, s.MaxAdds, s.MaxRemovePercent,
-			s.Enabled, s.SecretHeader, s.Secret, ms(s.Updated), ms(s.NextPull), s.ETag, s.LastModified, s.ContentSHA256, s.ID)
+			s.Enabled, s.SecretHeader, s.Secret, ms(s.Updated), ms(s.NextPull), s.ETag, s.LastModified, s.ContentSHA256, s.Cursor,
+			s.Cursor, s.ID)
 		if err != nil {
 			return fmt.Errorf("sqlite: source: %w", err)
 		}
