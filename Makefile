@@ -130,11 +130,12 @@ bench-wasm: $(WASM) $(WASM_ID)
 bench-backend: embedded
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./backend/content ./backend/server
 	$(GO) test -run '^$$' -bench Publish1M -benchtime 3x -timeout 60m ./backend/workflow
+	$(GO) test -run '^$$' -bench 'Read1M|Diff1M|Pull1M' -benchtime 3x -benchmem -timeout 60m ./backend/feeds ./backend/sources
 	bash backend/bench/run.sh
 
 # Long fuzzing (make test runs only the seed corpora).
 fuzz: embedded
-	@for pkg in ./lists/canon ./lists/check ./lists/entry ./lists/ingest ./lists/snapshot; do \
+	@for pkg in ./lists/canon ./lists/check ./lists/entry ./lists/ingest ./lists/snapshot ./backend/feeds ./backend/store; do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "== $$pkg $$t ($(FUZZTIME))"; \
 	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \

@@ -23,6 +23,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/redflag/redflag/backend/content"
+	"github.com/redflag/redflag/backend/sources"
 	"github.com/redflag/redflag/backend/store"
 	"github.com/redflag/redflag/backend/workflow"
 	"github.com/redflag/redflag/lists/entry"
@@ -47,8 +48,9 @@ func HashToken(token string) []byte {
 
 // API holds the admin handlers' dependencies.
 type API struct {
-	W     *workflow.Service
-	Store store.Store
+	W       *workflow.Service
+	Store   store.Store
+	Sources *sources.Service
 }
 
 const actorKey = "redflag.actor"
@@ -76,6 +78,7 @@ func (a *API) Register(g *echo.Group) {
 	g.POST("/changes/:id/approve", a.review(true))
 	g.POST("/changes/:id/reject", a.review(false))
 	g.GET("/audit", a.audit)
+	a.registerSources(g)
 }
 
 func problem(c echo.Context, status int, code, format string, args ...any) error {

@@ -55,6 +55,7 @@ type adminEnv struct {
 	state                          string
 	limit                          int
 	edge                           edgeEnv
+	source                         sourceEnv
 }
 
 var adminCmds = map[string]adminCmd{
@@ -71,6 +72,7 @@ var adminCmds = map[string]adminCmd{
 	"audit":    {"show the audit log (filters: --actor --action --since --until)", "", runAudit, nil},
 	"entries":  {"page or search the list's entries (--q TEXT)", "", runEntries, nil},
 	"whoami":   {"show the token's name and role", "", runWhoAmI, nil},
+	"source":   {"follow feeds: add, list, show, pull, edit, disable and enable a list's sources", sourceUsage, runSource, sourceFlags},
 }
 
 // Admin runs `redflag admin COMMAND`.

@@ -30,6 +30,7 @@ import (
 	"github.com/redflag/redflag/backend/admin"
 	"github.com/redflag/redflag/backend/console"
 	"github.com/redflag/redflag/backend/public"
+	"github.com/redflag/redflag/backend/sources"
 	"github.com/redflag/redflag/backend/store"
 	"github.com/redflag/redflag/backend/store/sqlite"
 	"github.com/redflag/redflag/backend/workflow"
@@ -61,6 +62,11 @@ type Config struct {
 	// (public.DefaultMaxAge in production).
 	MaxAge time.Duration
 	Logger *slog.Logger
+	// FeedMaxBytes bounds a feed source's body (feeds.DefaultMaxBytes if
+	// 0); SourceTick is how often the schedule looks for due pulls (30 s
+	// if 0).
+	FeedMaxBytes int64
+	SourceTick   time.Duration
 }
 
 // Server is a running publisher.
@@ -68,6 +74,7 @@ type Server struct {
 	cfg      Config
 	Store    store.Store
 	Workflow *workflow.Service
+	Sources  *sources.Service
 	Echo     *echo.Echo
 	metrics  *metrics
 	log      *slog.Logger
@@ -111,6 +118,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, Store: st, Workflow: w, metrics: m, log: cfg.Logger}
+	if err := s.openSources(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	}
 	for _, ix := range w.Indexes() {
 		m.listVersion.WithLabelValues(ix.Name).Set(float64(ix.Version))
 		m.listEntries.WithLabelValues(ix.Name).Set(float64(ix.Entries))
@@ -194,7 +205,7 @@ func (s *Server) routes() *echo.Echo {
 		}),
 		middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 2 * time.Minute}),
 	)
-	(&admin.API{W: s.Workflow, Store: s.Store}).Register(g)
+	(&admin.API{W: s.Workflow, Store: s.Store, Sources: s.Sources}).Register(g)
 	return e
 }
 
@@ -265,6 +276,8 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	stopSources := s.runSources(ctx)
+	defer stopSources()
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

@@ -114,6 +114,13 @@ func (s *Service) Review(ctx context.Context, a Actor, id int64, approve bool, c
 		c.State = store.Rejected
 		return s.st.SetState(ctx, c, store.Pending, a.event("change_reject", c.List, detail))
 	}
+	return s.approve(ctx, a, c, self, detail)
+}
+
+// approve applies a pending change to its list's content and records the
+// approval; s.mu is held.
+func (s *Service) approve(ctx context.Context, a Actor, c store.Change, self bool, detail map[string]any) (store.Change, error) {
+	id := c.ID
 	st, err := s.list(c.List)
 	if err != nil {
 		return c, err

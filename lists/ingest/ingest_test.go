@@ -84,7 +84,7 @@ func TestProvenanceFromInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := res.Entries[0].Provenance
-	if p.Authority != "Example CERT" || p.Date != "2026-03-02" || p.Reference != "https://cert.example/advisories/42" || p.Note != "Fake IT company front" {
+	if p.Authority != "Example CERT" || p.Date != "2026-03-01" || p.Reference != "https://cert.example/advisories/42" || p.Note != "Fake IT company front" {
 		t.Errorf("stix provenance = %+v", p)
 	}
 }

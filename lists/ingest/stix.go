@@ -56,7 +56,9 @@ func readSTIX(data []byte, defaults entry.Provenance, acc *accumulator) error {
 		if name := identities[o.CreatedByRef]; name != "" {
 			prov.Authority = name
 		}
-		if d := firstDate(o.ValidFrom, o.Created); d != "" {
+		// The report date is when the object was first made; valid_from
+		// may lie before or after it.
+		if d := firstDate(o.Created, o.ValidFrom); d != "" {
 			prov.Date = d
 		}
 		for _, ref := range o.ExternalRefs {

@@ -5,35 +5,20 @@
 // nothing; the audit view names the right actor for every step.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import net from 'node:net';
 import { chromium } from 'playwright-core';
+import { REDFLAG, startServe } from './serve.mjs';
 
 const run = promisify(execFile);
-const REDFLAG = process.env.REDFLAG_BIN ?? fileURLToPath(new URL('../../../bin/redflag', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
 
-let data, proc, url, browser, logs = '';
-const tokens = {};
-
-async function freePort() {
-  const s = net.createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function makeToken(name, role) {
-  const { stdout } = await run(REDFLAG, ['token', 'create', '--data', data, '--name', name, '--role', role]);
-  return stdout.trim().split(/\s+/).pop();
-}
+let data, url, browser, server;
+let tokens = {};
 
 // api calls the admin API directly, to check what the page did.
 async function api(token, path, init = {}) {
@@ -42,30 +27,14 @@ async function api(token, path, init = {}) {
 }
 
 before(async () => {
-  data = mkdtempSync(join(tmpdir(), 'redflag-console-'));
-  tokens.alice = await makeToken('alice', 'admin');
-  tokens.bob = await makeToken('bob', 'reviewer');
-  const addr = `127.0.0.1:${await freePort()}`;
-  url = `http://${addr}`;
-  proc = spawn(REDFLAG, ['serve', '--addr', addr, '--data', data, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  proc.stdout.on('data', (d) => { logs += d; });
-  proc.stderr.on('data', (d) => { logs += d; });
-  for (const deadline = Date.now() + 20000; ;) {
-    if (proc.exitCode !== null) throw new Error(`redflag serve exited: ${logs}`);
-    try { if ((await fetch(`${url}/readyz`)).ok) break; } catch { /* not yet */ }
-    if (Date.now() > deadline) throw new Error(`redflag serve not ready: ${logs}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  server = await startServe('redflag-console-', { alice: 'admin', bob: 'reviewer' });
+  ({ data, url, tokens } = server);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
 });
 
 after(async () => {
   await browser?.close();
-  if (proc && proc.exitCode === null) {
-    proc.kill('SIGTERM');
-    await new Promise((r) => proc.once('exit', r));
-  }
-  if (data) rmSync(data, { recursive: true, force: true });
+  await server?.stop();
 });
 
 // open returns a fresh page (own session storage) whose problems list

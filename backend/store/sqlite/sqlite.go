@@ -133,7 +133,10 @@ type DB struct {
 	stopped chan struct{}
 }
 
-var _ store.Store = (*DB)(nil)
+var (
+	_ store.Store       = (*DB)(nil)
+	_ store.SourceStore = (*DB)(nil)
+)
 
 // Open opens (creating if needed) the database in dir.
 func Open(dir string) (*DB, error) {
@@ -151,9 +154,11 @@ func Open(dir string) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	db.SetMaxOpenConns(8)
-	if _, err := db.Exec(schema); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("sqlite: creating schema in %s: %w", dir, err)
+	for _, sch := range []string{schema, sourcesSchema} {
+		if _, err := db.Exec(sch); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("sqlite: creating schema in %s: %w", dir, err)
+		}
 	}
 	d := &DB{db: db, wrote: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
 	go d.checkpointer()
@@ -390,25 +395,10 @@ func (d *DB) CreateChange(ctx context.Context, c store.Change, items []store.Ite
 			return old, store.ErrExists
 		}
 	}
-	var idem any
-	if c.IdempotencyKey != "" {
-		idem = c.IdempotencyKey
-	}
-	if c.Proposed.IsZero() {
-		c.Proposed = time.Now().UTC()
-	}
 	err := d.tx(ctx, func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, `INSERT INTO changes (list, state, reason, force, force_reason, restore_version, base_seq,
-			proposed_by, proposed_token, proposed_ms, idem_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.List, string(c.State), c.Reason, c.Force, c.ForceReason, c.RestoreVersion, c.BaseSeq,
-			c.ProposedBy, c.ProposedToken, ms(c.Proposed), idem)
-		if err != nil {
-			if strings.Contains(err.Error(), "FOREIGN KEY") {
-				return fmt.Errorf("sqlite: list %q: %w", c.List, store.ErrNotFound)
-			}
-			return fmt.Errorf("sqlite: change: %w", err)
+		if err := insertChange(ctx, tx, &c); err != nil {
+			return err
 		}
-		c.ID, _ = r.LastInsertId()
 		if err := insertBatch(ctx, tx, c.ID, items); err != nil {
 			return err
 		}
@@ -419,6 +409,29 @@ func (d *DB) CreateChange(ctx context.Context, c store.Change, items []store.Ite
 		return c, err
 	}
 	return d.Change(ctx, c.ID)
+}
+
+// insertChange stores c's row (no items) and sets its ID.
+func insertChange(ctx context.Context, tx *sql.Tx, c *store.Change) error {
+	var idem any
+	if c.IdempotencyKey != "" {
+		idem = c.IdempotencyKey
+	}
+	if c.Proposed.IsZero() {
+		c.Proposed = time.Now().UTC()
+	}
+	r, err := tx.ExecContext(ctx, `INSERT INTO changes (list, state, reason, force, force_reason, restore_version, base_seq,
+		proposed_by, proposed_token, proposed_ms, idem_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.List, string(c.State), c.Reason, c.Force, c.ForceReason, c.RestoreVersion, c.BaseSeq,
+		c.ProposedBy, c.ProposedToken, ms(c.Proposed), idem)
+	if err != nil {
+		if strings.Contains(err.Error(), "FOREIGN KEY") {
+			return fmt.Errorf("sqlite: list %q: %w", c.List, store.ErrNotFound)
+		}
+		return fmt.Errorf("sqlite: change: %w", err)
+	}
+	c.ID, _ = r.LastInsertId()
+	return nil
 }
 
 func (d *DB) AppendItems(ctx context.Context, id int64, items []store.Item, ev store.Event) (store.Change, error) {
