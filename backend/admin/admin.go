@@ -579,8 +579,7 @@ func readImport(c echo.Context) (res *ingest.Result, ans ImportAnswer, answered 
 func inputs(es []entry.Entry) []workflow.EntryInput {
 	out := make([]workflow.EntryInput, len(es))
 	for i, e := range es {
-		out[i] = workflow.EntryInput{Pattern: e.Pattern.String(), Kind: e.Kind.String(), Date: e.Date,
-			Authority: e.Authority, Reference: e.Reference, Note: e.Note}
+		out[i] = workflow.InputOf(e)
 	}
 	return out
 }

@@ -217,10 +217,6 @@ func randomKey() string {
 	return hex.EncodeToString(b)
 }
 
-func inputOf(e entry.Entry) workflow.EntryInput {
-	return workflow.EntryInput{Pattern: e.Pattern.String(), Kind: e.Kind.String(), Date: e.Date, Authority: e.Authority, Reference: e.Reference, Note: e.Note}
-}
-
 func runPropose(a *adminEnv) int {
 	p := workflow.Proposal{Reason: a.reason, Force: a.force, ForceReason: a.forceReason, Remove: a.removes}
 	for _, s := range append(a.adds, a.fs.Args()...) {
@@ -243,7 +239,7 @@ func runPropose(a *adminEnv) int {
 			return cmdline.Fail(a.stderr, a.name, exitFail, "%d bad lines; nothing proposed", len(bad))
 		}
 		for _, e := range es {
-			p.Add = append(p.Add, inputOf(e))
+			p.Add = append(p.Add, workflow.InputOf(e))
 		}
 	}
 	if a.idem == "" {
@@ -315,7 +311,7 @@ func runAdminImport(a *adminEnv) int {
 		part := es[i:min(i+a.batch, len(es))]
 		out := make([]workflow.EntryInput, len(part))
 		for j, e := range part {
-			out[j] = inputOf(e)
+			out[j] = workflow.InputOf(e)
 		}
 		return out
 	}

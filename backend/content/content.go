@@ -17,9 +17,10 @@ import (
 // record is one listed pattern. Provenances are interned: real lists share
 // a handful of them across thousands of entries.
 type record struct {
-	pattern string
-	prov    uint32
-	change  int64 // the change that listed it
+	pattern       string
+	prov          uint32
+	lookAlikesOff bool
+	change        int64 // the change that listed it
 }
 
 // Provenances interns provenance records; safe for concurrent use.
@@ -78,7 +79,7 @@ type Entry struct {
 
 func (s *Set) entryAt(i int) Entry {
 	r := s.records[i]
-	return Entry{Entry: entry.Entry{Pattern: store.SplitPattern(r.pattern), Provenance: s.provs.get(r.prov)}, Change: r.change}
+	return Entry{Entry: entry.Entry{Pattern: store.SplitPattern(r.pattern), Provenance: s.provs.get(r.prov), LookAlikesOff: r.lookAlikesOff}, Change: r.change}
 }
 
 func (s *Set) find(pattern string) (int, bool) {
@@ -100,7 +101,7 @@ func (s *Set) Entries() []entry.Entry {
 	s.provs.mu.RLock()
 	defer s.provs.mu.RUnlock()
 	for i, r := range s.records {
-		out[i] = entry.Entry{Pattern: store.SplitPattern(r.pattern), Provenance: s.provs.list[r.prov]}
+		out[i] = entry.Entry{Pattern: store.SplitPattern(r.pattern), Provenance: s.provs.list[r.prov], LookAlikesOff: r.lookAlikesOff}
 	}
 	return out
 }
@@ -119,7 +120,7 @@ func (s *Set) Apply(batches []store.Batch, change int64) *Set {
 		}
 		run := make([]op, len(b.Ops))
 		for i, o := range b.Ops {
-			run[i] = op{pattern: o.Pattern, add: !o.Remove}
+			run[i] = op{pattern: o.Pattern, add: !o.Remove, lookAlikesOff: o.LookAlikesOff}
 			if run[i].add {
 				run[i].prov = provs[o.Prov]
 			}
@@ -177,7 +178,7 @@ func (s *Set) Apply(batches []store.Batch, change int64) *Set {
 			i++ // replaced or removed
 		}
 		if o.add {
-			out = append(out, record{pattern: o.pattern, prov: o.prov, change: change})
+			out = append(out, record{pattern: o.pattern, prov: o.prov, lookAlikesOff: o.lookAlikesOff, change: change})
 		}
 	}
 	out = append(out, s.records[i:]...)
@@ -185,9 +186,10 @@ func (s *Set) Apply(batches []store.Batch, change int64) *Set {
 }
 
 type op struct {
-	pattern string
-	add     bool
-	prov    uint32
+	pattern       string
+	add           bool
+	prov          uint32
+	lookAlikesOff bool
 }
 
 func compareOps(a, b op) int { return strings.Compare(a.pattern, b.pattern) }
@@ -225,7 +227,8 @@ func mergeOps(a, b []op) []op {
 }
 
 // Diff returns the items that turn s into to: removals of what to lacks,
-// additions of what to has new or with another provenance.
+// additions of what to has new or with another provenance or look-alike
+// setting.
 func (s *Set) Diff(to *Set) []store.Item {
 	var items []store.Item
 	i, j := 0, 0
@@ -238,7 +241,7 @@ func (s *Set) Diff(to *Set) []store.Item {
 			items = append(items, store.Item{Op: store.Add, Entry: to.entryAt(j).Entry})
 			j++
 		default:
-			if s.provs.get(s.records[i].prov) != to.provs.get(to.records[j].prov) {
+			if s.provs.get(s.records[i].prov) != to.provs.get(to.records[j].prov) || s.records[i].lookAlikesOff != to.records[j].lookAlikesOff {
 				items = append(items, store.Item{Op: store.Add, Entry: to.entryAt(j).Entry})
 			}
 			i++

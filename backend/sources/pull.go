@@ -195,8 +195,7 @@ func (s *Service) pull(ctx context.Context, rec *store.PullRecord) error {
 	}
 	add := make([]workflow.EntryInput, len(plan.Adds))
 	for i, e := range plan.Adds {
-		add[i] = workflow.EntryInput{Pattern: e.Pattern.String(), Kind: e.Kind.String(), Date: e.Date, Authority: e.Authority,
-			Reference: e.Reference, Note: e.Note}
+		add[i] = workflow.InputOf(e)
 	}
 	remove := make([]string, len(plan.Removes))
 	for i, r := range plan.Removes {

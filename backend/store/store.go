@@ -110,9 +110,10 @@ type Batch struct {
 
 // BatchOp is one item of a Batch.
 type BatchOp struct {
-	Remove  bool
-	Pattern string // canonical pattern text
-	Prov    uint32 // index in Provenances, for additions
+	Remove        bool
+	Pattern       string // canonical pattern text
+	Prov          uint32 // index in Provenances, for additions
+	LookAlikesOff bool   // an addition with look-alikes off (lists/FORMAT.md)
 }
 
 // Len returns the number of items.
@@ -124,7 +125,7 @@ func (b Batch) Item(i int) Item {
 	if o.Remove {
 		return Item{Op: Remove, Entry: entry.Entry{Pattern: SplitPattern(o.Pattern)}}
 	}
-	return Item{Op: Add, Entry: entry.Entry{Pattern: SplitPattern(o.Pattern), Provenance: b.Provenances[o.Prov]}}
+	return Item{Op: Add, Entry: entry.Entry{Pattern: SplitPattern(o.Pattern), Provenance: b.Provenances[o.Prov], LookAlikesOff: o.LookAlikesOff}}
 }
 
 // BatchOf packs items.
@@ -133,7 +134,7 @@ func BatchOf(items []Item) Batch {
 	index := map[entry.Provenance]uint32{}
 	b.Ops = make([]BatchOp, len(items))
 	for i, it := range items {
-		b.Ops[i] = BatchOp{Remove: it.Op == Remove, Pattern: it.Entry.Pattern.String()}
+		b.Ops[i] = BatchOp{Remove: it.Op == Remove, Pattern: it.Entry.Pattern.String(), LookAlikesOff: it.Op == Add && it.Entry.LookAlikesOff}
 		if it.Op == Add {
 			p, ok := index[it.Entry.Provenance]
 			if !ok {

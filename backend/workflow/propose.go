@@ -62,6 +62,7 @@ type Validation struct {
 	Listed   bool           `json:"listed"`             // the list already has this pattern
 	Error    string         `json:"error,omitempty"`
 	Refusal  *guard.Refusal `json:"guard,omitempty"`
+	Reach    *Reach         `json:"reach,omitempty"` // the known-legit names its look-alikes would caution
 }
 
 // Validate checks one entry against the lists core's rules and the guard,
@@ -77,6 +78,9 @@ func (s *Service) Validate(list string, in EntryInput) Validation {
 	}
 	if r := guard.Check(e.Pattern); r != nil {
 		v.OK, v.Refusal, v.Error = false, r, r.Reason
+	}
+	if r, err := ReachOf([]entry.Entry{e}); err == nil {
+		v.Reach = &r
 	}
 	return v
 }

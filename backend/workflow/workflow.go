@@ -320,6 +320,18 @@ type EntryInput struct {
 	Authority string `json:"authority"`
 	Reference string `json:"reference"`
 	Note      string `json:"note,omitempty"`
+	// LookAlikes is "on" (or empty: the default) or "off": whether names
+	// resembling this one are cautioned (lists/FORMAT.md).
+	LookAlikes string `json:"lookalikes,omitempty"`
+}
+
+// InputOf is e as an EntryInput.
+func InputOf(e entry.Entry) EntryInput {
+	in := EntryInput{Pattern: e.Pattern.String(), Kind: e.Kind.String(), Date: e.Date, Authority: e.Authority, Reference: e.Reference, Note: e.Note}
+	if e.LookAlikesOff {
+		in.LookAlikes = "off"
+	}
+	return in
 }
 
 func (in EntryInput) parse() (entry.Entry, error) {
@@ -333,6 +345,9 @@ func (in EntryInput) parse() (entry.Entry, error) {
 	}
 	e := entry.Entry{Pattern: p, Provenance: entry.Provenance{Kind: k, Date: in.Date, Authority: in.Authority, Reference: in.Reference, Note: in.Note}}
 	if err := e.Provenance.Validate(); err != nil {
+		return entry.Entry{}, err
+	}
+	if e.LookAlikesOff, err = entry.ParseLookAlikes(in.LookAlikes); err != nil {
 		return entry.Entry{}, err
 	}
 	return e, nil

@@ -35,7 +35,13 @@ func encodeItems(items []store.Item) []byte {
 	}
 	for _, it := range items {
 		if it.Op == store.Add {
-			b.WriteString("+\t")
+			// "*" is an addition with look-alikes off; batches written
+			// before the setting existed have only "+".
+			if it.Entry.LookAlikesOff {
+				b.WriteString("*\t")
+			} else {
+				b.WriteString("+\t")
+			}
 			b.WriteString(it.Entry.Pattern.String())
 			b.WriteByte('\t')
 			b.WriteString(strconv.Itoa(provs[it.Entry.Provenance]))
@@ -69,7 +75,7 @@ func decodeItems(data []byte, n int) (store.Batch, error) {
 				return b, fmt.Errorf("sqlite: corrupt item batch: %w", err)
 			}
 			b.Provenances = append(b.Provenances, entry.Provenance{Kind: k, Date: f[1], Authority: f[2], Reference: f[3], Note: f[4]})
-		case '+':
+		case '+', '*':
 			tab := strings.LastIndexByte(body, '\t')
 			if tab < 0 {
 				return b, fmt.Errorf("sqlite: corrupt item batch: line %q", line)
@@ -78,7 +84,7 @@ func decodeItems(data []byte, n int) (store.Batch, error) {
 			if err != nil || i < 0 || i >= len(b.Provenances) {
 				return b, fmt.Errorf("sqlite: corrupt item batch: line %q", line)
 			}
-			b.Ops = append(b.Ops, store.BatchOp{Pattern: body[:tab], Prov: uint32(i)})
+			b.Ops = append(b.Ops, store.BatchOp{Pattern: body[:tab], Prov: uint32(i), LookAlikesOff: line[0] == '*'})
 		case '-':
 			b.Ops = append(b.Ops, store.BatchOp{Remove: true, Pattern: body})
 		default:
