@@ -111,7 +111,7 @@ bench-backend: embedded
 
 # Long fuzzing (make test runs only the seed corpora).
 fuzz: embedded
-	@for pkg in ./lists/canon ./lists/entry ./lists/ingest ./lists/snapshot; do \
+	@for pkg in ./lists/canon ./lists/entry ./lists/ingest ./lists/snapshot ./lists/document ./lists/tokens; do \
 	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "== $$pkg $$t ($(FUZZTIME))"; \
 	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \

@@ -7,6 +7,7 @@
 //	redflag diff     two snapshots -> signed delta
 //	redflag apply    snapshot + delta -> newer snapshot
 //	redflag check    is this URL, domain or email listed, and why?
+//	redflag scan     check every URL, email and domain in PDF, DOCX, ODT, email and text files
 //	redflag serve    run the publisher (backend/)
 //	redflag token    make, list and revoke the publisher's API tokens
 //	redflag admin    propose, review, publish and audit list changes on a publisher
@@ -43,6 +44,7 @@ var commands = map[string]command{
 	"diff":   {"make a signed delta between two snapshots", runDiff},
 	"apply":  {"apply a delta to a snapshot", runApply},
 	"check":  {"check URLs, domains or emails against a list", runCheck},
+	"scan":   {"check the URLs, emails and domains in PDF, DOCX, ODT, email and text files", runScan},
 	// The publisher's commands live in backend/cli.
 	"serve": {"run the publisher: admin API for list changes, public API for snapshots and deltas", cli.Serve},
 	"token": {"create, list or revoke the publisher's API tokens", cli.Token},
