@@ -87,6 +87,7 @@
     const t0 = performance.now();
     const links = root === document.body || root === document ? document.links : root.querySelectorAll('a[href]');
     for (let i = 0; i < links.length; i++) link(links[i], scanning);
+    addresses(root, scanning);
     const t1 = performance.now();
     for (const token of proseTokens(root)) want(scanning, token, { input: token, text: root });
     timing.linksMs += t1 - t0;
@@ -169,7 +170,25 @@
     }
   }
 
-  // mark marks a target: an <a>, or {input, text: root} for text.
+  // Elements that hold an email address in an attribute rather than in
+  // their text: webmail shows a sender, reply-to or recipient by name and
+  // keeps the address in `email` (Gmail, also in its hovercard id).
+  const ADDRESS_HOLDERS = '[email],[data-hovercard-id*="@"]';
+
+  function addresses(root, scanning) {
+    const holders = root.querySelectorAll(ADDRESS_HOLDERS);
+    if (root.nodeType === 1 && root.matches(ADDRESS_HOLDERS)) address(root, scanning);
+    for (let i = 0; i < holders.length; i++) address(holders[i], scanning);
+  }
+
+  function address(el, scanning) {
+    if (ours(el)) return;
+    const addr = (el.getAttribute('email') || el.getAttribute('data-hovercard-id') || '').trim();
+    if (addr.includes('@') && !/\s/.test(addr)) want(scanning, addr, el);
+  }
+
+  // mark marks a target: an element (a link, an address holder), or
+  // {input, text: root} for text.
   function mark(target, summary) {
     if (target.nodeType === 1) {
       const a = target;

@@ -23,6 +23,7 @@ export async function launch({ proxy, extensionDir = EXTENSION_DIR, userDataDir,
     headless: false, // --headless=new above: the headless mode that runs extensions
     args,
     viewport: { width: 900, height: 640 },
+    ignoreHTTPSErrors: true, // the test network's own certificate (harness/network.mjs, TLS_HOSTS)
     ignoreDefaultArgs: byPolicy ? ['--disable-extensions', '--disable-background-networking'] : [],
   });
   let sw;
