@@ -83,6 +83,55 @@ test('a Gmail message gets its listed sender, reply-to, link and email marked', 
   await page.close();
 });
 
+const FIXTURES = new URL('../../lists/document/testdata/', import.meta.url).pathname;
+
+// report reads the document page's report: per file, its status, the
+// listed findings as "verdict input @ where", and its problems.
+const report = (page) => page.$$eval('article.file', (files) => files.map((f) => ({
+  file: f.dataset.file,
+  status: f.dataset.status,
+  listed: [...f.querySelectorAll('tr.finding')].map((r) => `${r.dataset.verdict} ${r.querySelector('.input').textContent} @ ${r.querySelector('.where').textContent}`),
+  why: [...f.querySelectorAll('tr.finding .why')].map((w) => w.textContent),
+  clean: f.querySelectorAll('details li').length,
+  problems: [...f.querySelectorAll('.problem')].map((p) => p.textContent),
+})));
+
+test('the document page reports what a PDF and a DOCX résumé hold, and why others could not be read', async () => {
+  const page = await b.context.newPage();
+  await page.goto(b.url('pages/documents.html'));
+  await page.setInputFiles('#files', ['resume-listed.pdf', 'encrypted.pdf', 'resume-listed.docx', 'truncated.docx', 'resume-clean.pdf', 'resume-listed.odt', 'message.eml']
+    .map((f) => FIXTURES + f));
+  await page.waitForFunction(() => document.querySelectorAll('article.file').length === 7 && document.body.dataset.busy === 'false', null, { timeout: 60000 });
+  const r = Object.fromEntries((await report(page)).map((f) => [f.file, f]));
+  assert.deepEqual(r['resume-listed.pdf'].listed, ['seized hr@jinyang.asia @ page 1', 'seized https://careers.cloudfox.cloud/apply @ page 2, link']);
+  assert.deepEqual(r['resume-listed.docx'].listed, ['seized hr@jinyang.asia @ paragraph 2', 'seized https://careers.cloudfox.cloud/apply @ paragraph 3, link']);
+  assert.match(r['resume-listed.pdf'].why[0], /^Seized by US Department of Justice \(E\.D\. Missouri\) on 2023-10-17\. — .* — Listed as jinyang\.asia\/$/);
+  assert.deepEqual(r['resume-listed.odt'].listed, ['seized hr@jinyang.asia @ paragraph 2', 'seized https://careers.cloudfox.cloud/apply @ paragraph 3, link']);
+  assert.deepEqual(r['message.eml'].listed, ['seized hr@jinyang.asia @ header Reply-To', 'seized https://careers.cloudfox.cloud/apply @ body, paragraph 4, link']);
+  assert.ok(r['message.eml'].clean >= 4, 'the sender, recipients and the attached résumé\'s contents are listed as clean');
+  assert.equal(r['resume-clean.pdf'].status, 'done');
+  assert.deepEqual(r['resume-clean.pdf'].listed, []);
+  assert.equal(r['resume-clean.pdf'].clean, 2);
+  assert.equal(r['encrypted.pdf'].status, 'error');
+  assert.deepEqual(r['encrypted.pdf'].problems, ['encrypted.pdf was not checked: encrypted: the PDF needs a password to open']);
+  assert.equal(r['truncated.docx'].status, 'error');
+  assert.match(r['truncated.docx'].problems[0], /^truncated\.docx was not checked: damaged: not a complete ZIP archive/);
+  assert.equal(await page.textContent('#summary'), '7 files, 8 listed findings, 2 files not (wholly) read');
+  await page.setViewportSize({ width: 980, height: 760 });
+  await page.screenshot({ path: new URL('../screenshots/documents.png', import.meta.url).pathname, fullPage: true });
+  await page.close();
+});
+
+test('the document page is opened from the popup', async () => {
+  const page = await b.context.newPage();
+  await page.goto(b.url('pages/popup.html'));
+  const [tab] = await Promise.all([b.context.waitForEvent('page'), page.click('#documents')]);
+  await tab.waitForLoadState();
+  assert.equal(tab.url(), b.url('pages/documents.html'));
+  await tab.close();
+  await page.close();
+});
+
 test('the extension made no network request but the pages the tests opened', async () => {
   const unexpected = [];
   for (const e of net.log) {
