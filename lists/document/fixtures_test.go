@@ -30,14 +30,15 @@ const (
 )
 
 var fixtures = map[string]func() []byte{
-	"resume-listed.pdf":  func() []byte { return resumePDF(listedEmail, listedLink, 2, "") },
-	"resume-clean.pdf":   func() []byte { return resumePDF("jane@example.com", "https://janedoe.example/portfolio", 2, "") },
-	"encrypted.pdf":      func() []byte { return resumePDF(listedEmail, listedLink, 1, "secret") },
-	"resume-listed.docx": func() []byte { return resumeDOCX(listedEmail, listedLink) },
-	"resume-clean.docx":  func() []byte { return resumeDOCX("jane@example.com", "https://janedoe.example/portfolio") },
-	"truncated.docx":     func() []byte { b := resumeDOCX(listedEmail, listedLink); return b[:len(b)/2] },
-	"resume-listed.odt":  func() []byte { return resumeODT(listedEmail, listedLink) },
-	"message.eml":        func() []byte { return message() },
+	"resume-listed.pdf":   func() []byte { return resumePDF(listedEmail, listedLink, 2, "") },
+	"resume-clean.pdf":    func() []byte { return resumePDF("jane@example.com", "https://janedoe.example/portfolio", 2, "") },
+	"encrypted.pdf":       func() []byte { return resumePDF(listedEmail, listedLink, 1, "secret") },
+	"resume-listed.docx":  func() []byte { return resumeDOCX(listedEmail, listedLink) },
+	"resume-clean.docx":   func() []byte { return resumeDOCX("jane@example.com", "https://janedoe.example/portfolio") },
+	"truncated.docx":      func() []byte { b := resumeDOCX(listedEmail, listedLink); return b[:len(b)/2] },
+	"resume-listed.odt":   func() []byte { return resumeODT(listedEmail, listedLink) },
+	"message.eml":         func() []byte { return message() },
+	"resume-50-pages.pdf": func() []byte { return longResumePDF(50) },
 }
 
 func TestFixtures(t *testing.T) {
@@ -91,6 +92,38 @@ func resumePDF(email, link string, pages int, password string) []byte {
 			pdf.SetTextColor(0, 0, 200)
 			pdf.Cell(30, 8, "Portfolio")
 			pdf.LinkString(pdf.GetX()-30, pdf.GetY(), 30, 8, link)
+		}
+	}
+	var b bytes.Buffer
+	if err := pdf.Output(&b); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}
+
+// longResumePDF is a dense résumé of pages pages, for the benchmarks:
+// 40 lines a page, each line naming a project's site and a contact, the
+// listed email on page 1 and the listed link on the last page.
+func longResumePDF(pages int) []byte {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetCreationDate(fixed)
+	pdf.SetModificationDate(fixed)
+	pdf.SetCatalogSort(true)
+	for n := 1; n <= pages; n++ {
+		pdf.AddPage()
+		pdf.SetFont("Helvetica", "", 9)
+		if n == 1 {
+			pdf.Cell(0, 6, "Jane Candidate - Contact: "+listedEmail)
+			pdf.Ln(6)
+		}
+		for i := 0; i < 40; i++ {
+			k := (n-1)*40 + i
+			pdf.Cell(0, 6, fmt.Sprintf("%d. Led the rewrite of project%d.example.com in Go; reference: lead%d@example.org, code at github.com/jane/p%d.", k, k, k, k))
+			pdf.Ln(6)
+		}
+		if n == pages {
+			pdf.Cell(30, 6, "Portfolio")
+			pdf.LinkString(pdf.GetX()-30, pdf.GetY(), 30, 6, listedLink)
 		}
 	}
 	var b bytes.Buffer

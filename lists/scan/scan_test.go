@@ -56,3 +56,39 @@ func TestDocument(t *testing.T) {
 		t.Errorf("listed %v, want %v", listed, want)
 	}
 }
+
+// BenchmarkPDF50Pages is the 50-page résumé (6,002 inputs) through each
+// step in turn: the PDF read alone is the baseline the rest adds to.
+func BenchmarkPDF50Pages(b *testing.B) {
+	s, err := data.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	pdf, err := os.ReadFile("../document/testdata/resume-50-pages.pdf")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("read", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := document.Read("cv.pdf", pdf); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("read+find", func(b *testing.B) {
+		for b.Loop() {
+			doc, _ := document.Read("cv.pdf", pdf)
+			for _, p := range doc.Parts {
+				Inputs(p)
+			}
+		}
+	})
+	b.Run("read+find+check", func(b *testing.B) {
+		for b.Loop() {
+			doc, _ := document.Read("cv.pdf", pdf)
+			if n := len(Document(s, "cv.pdf", doc, check.Options{})); n != 6002 {
+				b.Fatalf("%d findings, want 6002", n)
+			}
+		}
+	})
+}
