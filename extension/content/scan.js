@@ -151,10 +151,19 @@
   // links, so one pattern test settles them.
   const PLAIN_WEB_LINK = /^https?:[^\t\n\r]*$/i;
 
+  // Outlook's Safe Links wrap each link of a message in a redirect,
+  // https://….safelinks.protection.outlook.com/?url=ORIGINAL&…: the
+  // original is what to check.
+  const SAFE_LINKS = /^https:\/\/[a-z0-9.-]*\.safelinks\.protection\.outlook\.com\/[^#]*?[?&]url=([^&#]+)/i;
+
   function link(a, scanning) {
     // Absolute links as written (the checker canonicalizes); only relative
     // ones need the browser to resolve them.
-    const raw = a.getAttribute('href');
+    let raw = a.getAttribute('href');
+    if (raw.includes('.safelinks.')) {
+      const m = SAFE_LINKS.exec(raw);
+      try { if (m) raw = decodeURIComponent(m[1]); } catch { /* as written */ }
+    }
     if (PLAIN_WEB_LINK.test(raw)) {
       want(scanning, raw, a);
       return;

@@ -11,6 +11,16 @@ function tokens(s) {
   return out;
 }
 
+// unwrapSafeLink returns the original of a link Outlook's Safe Links
+// wrapped (https://….safelinks.protection.outlook.com/?url=ORIGINAL&…).
+function unwrapSafeLink(link) {
+  try {
+    const u = new URL(link);
+    if (u.hostname.endsWith('.safelinks.protection.outlook.com')) return u.searchParams.get('url') || link;
+  } catch { /* as written */ }
+  return link;
+}
+
 export function inputs(part) {
   if (!part.link) return tokens(part.text);
   const t = part.text.trim();
@@ -20,7 +30,7 @@ export function inputs(part) {
     try { addr = decodeURIComponent(addr); } catch { /* as written */ }
     return addr.split(',').map((a) => a.trim()).filter((a) => a.includes('@'));
   }
-  if (lower.startsWith('http://') || lower.startsWith('https://')) return [t];
+  if (lower.startsWith('http://') || lower.startsWith('https://')) return [unwrapSafeLink(t)];
   // Another scheme, or none ("www.example.com"): what in it reads as one.
   return tokens(t);
 }

@@ -83,6 +83,18 @@ test('a Gmail message gets its listed sender, reply-to, link and email marked', 
   await page.close();
 });
 
+test('an Outlook message gets its listed sender and its Safe Links-wrapped link marked', async () => {
+  const page = await b.context.newPage();
+  await page.goto(visit('https://outlook.office.com/mail/inbox/id/AAQkAGI2'));
+  await page.locator('#ol-sender .redflag-badge').waitFor({ timeout: 15000 });
+  await badgeAfter(page, '#ol-listed-link').waitFor();
+  assert.match(await badgeAfter(page, '#ol-listed-link').getAttribute('title'), /listed as foxvsun\.com\//);
+  await page.waitForTimeout(600);
+  assert.equal(await page.locator('.redflag-badge').count(), 2);
+  assert.equal(await badgeAfter(page, '#ol-clean-link').count(), 0);
+  await page.close();
+});
+
 const FIXTURES = new URL('../../lists/document/testdata/', import.meta.url).pathname;
 
 // report reads the document page's report: per file, its status, the

@@ -42,11 +42,25 @@ func Inputs(p document.Part) []string {
 		}
 		return out
 	case strings.HasPrefix(lower, "http://"), strings.HasPrefix(lower, "https://"):
-		return []string{t}
+		return []string{unwrapSafeLink(t)}
 	}
 	// Another scheme, or a target without one ("www.example.com"): what
 	// in it reads as a URL, email or domain.
 	return tokens.All(t)
+}
+
+// unwrapSafeLink returns the original of a link that Outlook's Safe Links
+// wrapped (https://….safelinks.protection.outlook.com/?url=ORIGINAL&…), as
+// the extension's content script does; any other link as it is.
+func unwrapSafeLink(link string) string {
+	u, err := url.Parse(link)
+	if err != nil || !strings.HasSuffix(strings.ToLower(u.Hostname()), ".safelinks.protection.outlook.com") {
+		return link
+	}
+	if orig := u.Query().Get("url"); orig != "" {
+		return orig
+	}
+	return link
 }
 
 // Document checks every input of doc against s, once per input and

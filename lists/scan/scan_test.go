@@ -21,6 +21,8 @@ func TestInputs(t *testing.T) {
 		{document.Part{Text: "mailto:hr%40jinyang.asia,ceo@cloudfox.cloud?subject=hi", Link: true}, []string{"hr@jinyang.asia", "ceo@cloudfox.cloud"}},
 		{document.Part{Text: "www.jinyang.asia/jobs", Link: true}, []string{"www.jinyang.asia/jobs"}},
 		{document.Part{Text: "#_Toc123", Link: true}, nil},
+		{document.Part{Text: "https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.foxvsun.com%2Fportfolio&data=05", Link: true}, []string{"https://www.foxvsun.com/portfolio"}},
+		{document.Part{Text: "https://safelinks.example.com/?url=https%3A%2F%2Fx.example", Link: true}, []string{"https://safelinks.example.com/?url=https%3A%2F%2Fx.example"}},
 	}
 	for _, tt := range tests {
 		if got := Inputs(tt.part); !reflect.DeepEqual(got, tt.want) {

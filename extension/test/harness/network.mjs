@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // Hosts a browser reaches over HTTPS only (preloaded HSTS), served here.
-export const TLS_HOSTS = ['mail.google.com'];
+export const TLS_HOSTS = ['mail.google.com', 'outlook.office.com'];
 
 const fixture = (name) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -28,7 +28,7 @@ function sitePage(host, path) {
   const h = host.replace(/:\d+$/, '');
   if (path.startsWith('/jobs')) return { type: 'text/html', body: fixture('jobboard.html') };
   if (path.startsWith('/people/')) return { type: 'text/html', body: fixture('greenhouse.html') }; // an ATS's candidate profile
-  if (path.startsWith('/mail/')) return { type: 'text/html', body: fixture('gmail.html') }; // a webmail message
+  if (path.startsWith('/mail/')) return { type: 'text/html', body: fixture(h === 'outlook.office.com' ? 'outlook.html' : 'gmail.html') }; // a webmail message
   if (path.startsWith('/many-links')) {
     const q = new URL(path, 'http://x').searchParams;
     return { type: 'text/html', body: manyLinks(Number(q.get('n') ?? 5000), { emails: q.get('emails') !== '0' }) };
