@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startNetwork } from './harness/network.mjs';
-import { launch } from './harness/browser.mjs';
+import { baselineHosts, launch } from './harness/browser.mjs';
 import { controlPage } from './harness/extension.mjs';
 
 let net, b, ctl, baseline;
@@ -19,13 +19,7 @@ function visit(url) {
 
 before(async () => {
   net = await startNetwork();
-  const plain = await launch({ proxy: net.proxy, extensionDir: null });
-  const p = await plain.context.newPage();
-  await p.goto('http://baseline.example/');
-  await p.waitForTimeout(3000);
-  await plain.close();
-  baseline = new Set(net.log.map((e) => e.host));
-  net.log.length = 0;
+  baseline = await baselineHosts(net);
 
   b = await launch({ proxy: net.proxy });
   ctl = await controlPage(b);
