@@ -18,6 +18,11 @@ const handlers = {
     return { result: await list.check(input.slice(0, 4096)) };
   },
 
+  async [Msg.CHECK_LIST]({ inputs }) {
+    if (!Array.isArray(inputs) || inputs.length > MAX_BATCH) throw new Error(`inputs must be a list of at most ${MAX_BATCH}`);
+    return { results: await list.checkMany(inputs.map((s) => String(s).slice(0, 4096))) };
+  },
+
   async [Msg.WARNING_INFO]({ url }, sender) {
     const [result, { values }] = await Promise.all([list.check(String(url)), settings()]);
     const warn = await shouldWarn(sender.tab?.id ?? -1, result);

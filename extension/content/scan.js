@@ -87,6 +87,7 @@
     const t0 = performance.now();
     const links = root === document.body || root === document ? document.links : root.querySelectorAll('a[href]');
     for (let i = 0; i < links.length; i++) link(links[i], scanning);
+    addresses(root, scanning);
     const t1 = performance.now();
     for (const token of proseTokens(root)) want(scanning, token, { input: token, text: root });
     timing.linksMs += t1 - t0;
@@ -150,10 +151,19 @@
   // links, so one pattern test settles them.
   const PLAIN_WEB_LINK = /^https?:[^\t\n\r]*$/i;
 
+  // Outlook's Safe Links wrap each link of a message in a redirect,
+  // https://….safelinks.protection.outlook.com/?url=ORIGINAL&…: the
+  // original is what to check.
+  const SAFE_LINKS = /^https:\/\/[a-z0-9.-]*\.safelinks\.protection\.outlook\.com\/[^#]*?[?&]url=([^&#]+)/i;
+
   function link(a, scanning) {
     // Absolute links as written (the checker canonicalizes); only relative
     // ones need the browser to resolve them.
-    const raw = a.getAttribute('href');
+    let raw = a.getAttribute('href');
+    if (raw.includes('.safelinks.')) {
+      const m = SAFE_LINKS.exec(raw);
+      try { if (m) raw = decodeURIComponent(m[1]); } catch { /* as written */ }
+    }
     if (PLAIN_WEB_LINK.test(raw)) {
       want(scanning, raw, a);
       return;
@@ -169,7 +179,25 @@
     }
   }
 
-  // mark marks a target: an <a>, or {input, text: root} for text.
+  // Elements that hold an email address in an attribute rather than in
+  // their text: webmail shows a sender, reply-to or recipient by name and
+  // keeps the address in `email` (Gmail, also in its hovercard id).
+  const ADDRESS_HOLDERS = '[email],[data-hovercard-id*="@"]';
+
+  function addresses(root, scanning) {
+    const holders = root.querySelectorAll(ADDRESS_HOLDERS);
+    if (root.nodeType === 1 && root.matches(ADDRESS_HOLDERS)) address(root, scanning);
+    for (let i = 0; i < holders.length; i++) address(holders[i], scanning);
+  }
+
+  function address(el, scanning) {
+    if (ours(el)) return;
+    const addr = (el.getAttribute('email') || el.getAttribute('data-hovercard-id') || '').trim();
+    if (addr.includes('@') && !/\s/.test(addr)) want(scanning, addr, el);
+  }
+
+  // mark marks a target: an element (a link, an address holder), or
+  // {input, text: root} for text.
   function mark(target, summary) {
     if (target.nodeType === 1) {
       const a = target;

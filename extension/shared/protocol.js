@@ -22,6 +22,9 @@ globalThis.RedFlagProtocol = Object.freeze({
   // message per batch: posting on an open port cost the page 0.4–0.6 ms
   // for ten batches of 500 links where sendMessage cost 0.9–2.4 ms.
   CHECK_PORT: 'checkMany',
+  // Document check page → background: {inputs: [string]} (at most 20,000)
+  // → {ok, results}, one checker result (with `allowlisted`) per input.
+  CHECK_LIST: 'checkList',
   // Warning page → background: {url} → {ok, result, mode, reportUrl,
   // warn}; warn: whether this tab is to be warned about url now (listed,
   // not allowlisted, no Proceed anyway in block mode or before).

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNetwork } from './harness/network.mjs';
-import { launch } from './harness/browser.mjs';
+import { baselineHosts, launch } from './harness/browser.mjs';
 import { startPublisher, REDFLAG } from './harness/publisher.mjs';
 import { startListServer } from './harness/listserver.mjs';
 import { startEdge } from './harness/edge.mjs';
@@ -31,15 +31,7 @@ function visit(url) {
 
 before(async () => {
   net = await startNetwork();
-  // What this browser asks the network for on its own, without the
-  // extension: the baseline the extension's run is compared with.
-  const plain = await launch({ proxy: net.proxy, extensionDir: null });
-  const p = await plain.context.newPage();
-  await p.goto('http://baseline.example/');
-  await p.waitForTimeout(3000);
-  await plain.close();
-  baseline = new Set(net.log.map((e) => e.host));
-  net.log.length = 0;
+  baseline = await baselineHosts(net);
 
   publisher = await startPublisher();
   net.forward(publisher.addr);

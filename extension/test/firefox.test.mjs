@@ -106,6 +106,29 @@ test('Firefox: a job board gets its listed link, email and domain marked', async
   }
 });
 
+test('Firefox: the document page reports the listed email and link of a PDF and a DOCX résumé', async () => {
+  // WebDriver may not open an extension page; the warning page, which is
+  // one, may.
+  await warned('http://xinlusoft.com/');
+  await page.evaluate(() => { location.href = '/pages/documents.html'; });
+  for (const deadline = Date.now() + 20000; !(await href().catch(() => '')).endsWith('/pages/documents.html');) {
+    assert.ok(Date.now() < deadline, `the document page did not open: ${await href().catch(() => '?')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const input = await page.waitForSelector('#files');
+  const dir = fileURLToPath(new URL('../../lists/document/testdata/', import.meta.url));
+  await input.uploadFile(dir + 'resume-listed.pdf', dir + 'resume-listed.docx', dir + 'encrypted.pdf');
+  await page.waitForFunction(() => document.querySelectorAll('article.file').length === 3 && document.body.dataset.busy === 'false', { timeout: 60000 });
+  const listed = await page.$$eval('article.file', (fs) => fs.map((f) => [f.dataset.file,
+    [...f.querySelectorAll('tr.finding')].map((r) => `${r.dataset.verdict} ${r.querySelector('.input').textContent} @ ${r.querySelector('.where').textContent}`),
+    [...f.querySelectorAll('.problem')].map((p) => p.textContent)]));
+  assert.deepEqual(listed, [
+    ['resume-listed.pdf', ['seized hr@jinyang.asia @ page 1', 'seized https://careers.cloudfox.cloud/apply @ page 2, link'], []],
+    ['resume-listed.docx', ['seized hr@jinyang.asia @ paragraph 2', 'seized https://careers.cloudfox.cloud/apply @ paragraph 3, link'], []],
+    ['encrypted.pdf', [], ['encrypted.pdf was not checked: encrypted: the PDF needs a password to open']],
+  ]);
+});
+
 test('Firefox: no request but the pages opened and the update server', async () => {
   const pages = new Set(['silverstarchina.com', 'jobs.cloudfox.cloud', 'cloudfox.com', 'www.linkedin.com']);
   const unexpected = net.log.filter((e) => !pages.has(e.host) && !baseline.has(e.host)

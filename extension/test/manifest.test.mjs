@@ -28,16 +28,35 @@ test('content scripts run on exactly the platforms of shared/platforms.js', () =
   assert.deepEqual(manifest.content_scripts[0].matches, matchPatterns());
   const names = PLATFORMS.map((p) => p.name);
   for (const required of ['LinkedIn', 'Upwork', 'Fiverr', 'Freelancer', 'Indeed', 'Glassdoor', 'Wellfound', 'Toptal',
-    'GitHub', 'Dice', 'Remote OK', 'We Work Remotely', 'Guru', 'PeoplePerHour']) {
+    'GitHub', 'Dice', 'Remote OK', 'We Work Remotely', 'Guru', 'PeoplePerHour',
+    'Greenhouse', 'Lever', 'Workday', 'Ashby', 'SmartRecruiters', 'iCIMS', 'Workable', 'BambooHR', 'Teamtailor', 'Recruitee', 'JazzHR',
+    'Gmail', 'Outlook']) {
     assert.ok(names.includes(required), `${required} is covered`);
   }
 });
 
-test('every platform is a shared platform of lists/platforms', () => {
+// covers says whether a match pattern `*://HOST/*` or `*://*.DOMAIN/*`
+// covers host.
+function covers(pattern, host) {
+  const h = pattern.slice('*://'.length, -'/*'.length);
+  return h.startsWith('*.') ? host === h.slice(2) || host.endsWith(h.slice(1)) : host === h;
+}
+
+test('every platform is a shared platform of lists/platforms, or under one', () => {
   const tsv = readFileSync(join(root, '../lists/platforms/platforms.tsv'), 'utf8');
   const shared = new Map(tsv.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t')).map(([d, c]) => [d, c]));
-  for (const { domain } of PLATFORMS) {
-    assert.ok(['job', 'freelance', 'code'].includes(shared.get(domain)), `${domain} is a job, freelance or code platform in platforms.tsv`);
+  // As lists/platforms.Lookup: the host, or the nearest parent listed.
+  const lookup = (host) => {
+    for (let h = host; h.includes('.'); h = h.slice(h.indexOf('.') + 1)) if (shared.has(h)) return shared.get(h);
+    return undefined;
+  };
+  for (const { domain, kind } of PLATFORMS) {
+    const want = kind === 'webmail' ? ['email', 'search'] : ['job', 'freelance', 'code'];
+    assert.ok(want.includes(lookup(domain)), `${domain} is under a ${want.join(' or ')} platform in platforms.tsv`);
+  }
+  // The Workday hosts the issue names: wd1…wd12.myworkday.com and the career sites.
+  for (const host of ['wd1.myworkday.com', 'wd5.myworkday.com', 'acme.wd1.myworkdayjobs.com', 'app.greenhouse.io', 'boards.greenhouse.io', 'jobs.lever.co', 'mail.google.com', 'outlook.office.com']) {
+    assert.ok(matchPatterns().some((p) => covers(p, host)), `${host} is covered`);
   }
 });
 

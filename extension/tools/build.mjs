@@ -15,7 +15,22 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CONTENT = ['manifest.json', 'managed_schema.json', '_locales', 'background', 'checker', 'content', 'icons', 'pages', 'shared'];
+const CONTENT = ['manifest.json', 'managed_schema.json', '_locales', 'background', 'checker', 'content', 'documents', 'icons', 'pages', 'shared'];
+// Libraries the document check page bundles (npm packages, pinned in
+// package.json), copied into vendor/ with their licences: the extension
+// loads no code from anywhere else. pdf.js needs its worker, its
+// character maps (text in CJK fonts) and the standard fonts' data.
+export const VENDOR = [
+  ['node_modules/pdfjs-dist/build/pdf.min.mjs', 'vendor/pdfjs/pdf.min.mjs'],
+  ['node_modules/pdfjs-dist/build/pdf.worker.min.mjs', 'vendor/pdfjs/pdf.worker.min.mjs'],
+  ['node_modules/pdfjs-dist/cmaps', 'vendor/pdfjs/cmaps'],
+  ['node_modules/pdfjs-dist/standard_fonts', 'vendor/pdfjs/standard_fonts'],
+  ['node_modules/pdfjs-dist/LICENSE', 'vendor/pdfjs/LICENSE'],
+  ['node_modules/fflate/esm/browser.js', 'vendor/fflate.js'],
+  ['node_modules/fflate/LICENSE', 'vendor/fflate.LICENSE'],
+  ['node_modules/postal-mime/dist/esm', 'vendor/postal-mime', (src) => !/\.(map|ts)$/.test(src)],
+  ['node_modules/postal-mime/LICENSE.txt', 'vendor/postal-mime/LICENSE.txt'],
+];
 export const GECKO_ID = 'redflag@redflag.invalid';
 const ALL_WEB_HOSTS = ['http://*/*', 'https://*/*'];
 
@@ -26,6 +41,11 @@ function copy(dest) {
     const src = join(root, name);
     if (!existsSync(src)) throw new Error(`${src} is missing${name === 'checker' ? ' (run make wasm)' : ''}`);
     cpSync(src, join(dest, name), { recursive: true });
+  }
+  for (const [from, to, filter] of VENDOR) {
+    const src = join(root, from);
+    if (!existsSync(src)) throw new Error(`${src} is missing (run npm ci in extension/)`);
+    cpSync(src, join(dest, to), { recursive: true, filter: filter ?? (() => true) });
   }
 }
 

@@ -23,6 +23,7 @@ export async function launch({ proxy, extensionDir = EXTENSION_DIR, userDataDir,
     headless: false, // --headless=new above: the headless mode that runs extensions
     args,
     viewport: { width: 900, height: 640 },
+    ignoreHTTPSErrors: true, // the test network's own certificate (harness/network.mjs, TLS_HOSTS)
     ignoreDefaultArgs: byPolicy ? ['--disable-extensions', '--disable-background-networking'] : [],
   });
   let sw;
@@ -42,6 +43,20 @@ export async function launch({ proxy, extensionDir = EXTENSION_DIR, userDataDir,
       if (ownDir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+// baselineHosts is what this browser asks the network for on its own,
+// without the extension: the hosts a run with it is compared with. It
+// leaves net's log empty.
+export async function baselineHosts(net) {
+  const plain = await launch({ proxy: net.proxy, extensionDir: null });
+  const p = await plain.context.newPage();
+  await p.goto('http://baseline.example/');
+  await p.waitForTimeout(3000);
+  await plain.close();
+  const hosts = new Set(net.log.map((e) => e.host));
+  net.log.length = 0;
+  return hosts;
 }
 
 // worker returns the extension's current service worker (a new one after

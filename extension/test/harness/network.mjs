@@ -4,9 +4,18 @@
 // included. It serves the test sites itself, whatever their host name (no
 // request leaves the machine), forwards requests for registered loopback
 // ports (the update servers) to them, and refuses everything else, HTTPS
-// tunnels included. Every request is logged.
+// tunnels included, except to the HSTS-preloaded hosts in TLS_HOSTS, whose
+// tunnels it ends itself with a certificate made for the run (the test
+// browser ignores certificate errors). Every request is logged.
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// Hosts a browser reaches over HTTPS only (preloaded HSTS), served here.
+export const TLS_HOSTS = ['mail.google.com', 'outlook.office.com'];
 
 const fixture = (name) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -18,6 +27,8 @@ function escapeHTML(s) {
 function sitePage(host, path) {
   const h = host.replace(/:\d+$/, '');
   if (path.startsWith('/jobs')) return { type: 'text/html', body: fixture('jobboard.html') };
+  if (path.startsWith('/people/')) return { type: 'text/html', body: fixture('greenhouse.html') }; // an ATS's candidate profile
+  if (path.startsWith('/mail/')) return { type: 'text/html', body: fixture(h === 'outlook.office.com' ? 'outlook.html' : 'gmail.html') }; // a webmail message
   if (path.startsWith('/many-links')) {
     const q = new URL(path, 'http://x').searchParams;
     return { type: 'text/html', body: manyLinks(Number(q.get('n') ?? 5000), { emails: q.get('emails') !== '0' }) };
@@ -59,12 +70,12 @@ export async function startNetwork() {
   const log = [];
   const upstreams = new Set(); // "127.0.0.1:PORT" forwarded as is
 
-  const server = http.createServer((req, res) => {
+  const handle = (scheme) => (req, res) => {
     let url;
     try {
       url = new URL(req.url); // absolute form: the browser talks to a proxy
     } catch {
-      url = new URL(req.url, `http://${req.headers.host}`);
+      url = new URL(req.url, `${scheme}://${req.headers.host}`); // inside a tunnel
     }
     const entry = { method: req.method, url: url.href, host: url.host, path: url.pathname + url.search, headers: req.headers, at: Date.now() };
     log.push(entry);
@@ -87,8 +98,16 @@ export async function startNetwork() {
     entry.status = page.status ?? 200;
     res.writeHead(entry.status, { 'content-type': `${page.type}; charset=utf-8`, 'cache-control': 'no-store', ...page.headers });
     res.end(page.body);
-  });
+  };
+  const server = http.createServer(handle('http'));
+  const tls = https.createServer(testCertificate(TLS_HOSTS), handle('https'));
   server.on('connect', (req, socket) => {
+    if (TLS_HOSTS.includes(req.url.replace(/:443$/, ''))) {
+      log.push({ method: 'CONNECT', url: `https://${req.url}/`, host: req.url, path: '', headers: req.headers, at: Date.now(), status: 200 });
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      tls.emit('connection', socket);
+      return;
+    }
     log.push({ method: 'CONNECT', url: `https://${req.url}/`, host: req.url, path: '', headers: req.headers, at: Date.now(), status: 403 });
     socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
   });
@@ -100,8 +119,22 @@ export async function startNetwork() {
     log,
     forward(hostPort) { upstreams.add(hostPort); },
     close() {
+      tls.closeAllConnections();
       server.closeAllConnections();
       return new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+// testCertificate makes a self-signed certificate for hosts with openssl.
+function testCertificate(hosts) {
+  const dir = mkdtempSync(join(tmpdir(), 'redflag-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+      '-subj', '/CN=RedFlag test network', '-addext', `subjectAltName=${hosts.map((h) => `DNS:${h}`).join(',')}`,
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

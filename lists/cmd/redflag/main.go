@@ -8,6 +8,7 @@
 //	redflag apply    snapshot + delta -> newer snapshot
 //	redflag check    is this URL, domain or email listed, and why?
 //	redflag variants the look-alike names of a domain, and RedFlag's answer for each
+//	redflag scan     check every URL, email and domain in PDF, DOCX, ODT, email and text files
 //	redflag serve    run the publisher (backend/)
 //	redflag token    make, list and revoke the publisher's API tokens
 //	redflag admin    propose, review, publish and audit list changes on a publisher
@@ -44,6 +45,7 @@ var commands = map[string]command{
 	"diff":     {"make a signed delta between two snapshots", runDiff},
 	"apply":    {"apply a delta to a snapshot", runApply},
 	"check":    {"check URLs, domains or emails against a list", runCheck},
+	"scan":     {"check the URLs, emails and domains in PDF, DOCX, ODT, email and text files", runScan},
 	"variants": {"the look-alike names of a domain and whether each is cautioned", runVariants},
 	// The publisher's commands live in backend/cli.
 	"serve": {"run the publisher: admin API for list changes, public API for snapshots and deltas", cli.Serve},

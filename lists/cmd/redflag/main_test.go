@@ -212,3 +212,89 @@ func TestLifecycle(t *testing.T) {
 		t.Error("a failed build wrote its output")
 	}
 }
+
+func TestScan(t *testing.T) {
+	dir := "../../document/testdata/"
+	tests := []struct {
+		args   []string
+		status int
+		out    []string // each in stdout
+		errOut []string // each in stderr
+	}{
+		{[]string{"scan", dir + "resume-listed.pdf", dir + "resume-listed.docx"}, exitListed, []string{
+			"resume-listed.pdf (page 1): seized   hr@jinyang.asia",
+			"resume-listed.pdf (page 2, link): seized   https://careers.cloudfox.cloud/apply",
+			"resume-listed.docx (paragraph 2): seized   hr@jinyang.asia",
+			"resume-listed.docx (paragraph 3, link): seized   https://careers.cloudfox.cloud/apply",
+			"resume-listed.pdf: 2 found, 2 listed",
+		}, nil},
+		{[]string{"scan", dir + "resume-clean.pdf", dir + "resume-clean.docx"}, exitOK, []string{"resume-clean.docx: 2 found, 0 listed"}, nil},
+		{[]string{"scan", "--all", dir + "resume-clean.docx"}, exitOK, []string{"(paragraph 2): clean    jane@example.com"}, nil},
+		// Unreadable files are named with the reason; the others are still reported.
+		{[]string{"scan", dir + "encrypted.pdf", dir + "truncated.docx", dir + "resume-listed.odt"}, exitUsage,
+			[]string{"resume-listed.odt (paragraph 3, link): seized"},
+			[]string{"encrypted.pdf: encrypted: the PDF needs a password to open", "truncated.docx: damaged: not a complete ZIP archive"}},
+		{[]string{"scan", dir + "message.eml"}, exitListed, []string{"(header Reply-To): seized   hr@jinyang.asia", "(body, paragraph 4, link): seized"}, nil},
+		{[]string{"scan", "/nonexistent.pdf"}, exitUsage, nil, []string{"/nonexistent.pdf"}},
+		{[]string{"scan"}, exitUsage, nil, []string{"at least one file"}},
+	}
+	for _, tt := range tests {
+		st, out, errOut := redflag(t, "", tt.args...)
+		if st != tt.status {
+			t.Errorf("redflag %q: exit %d, want %d\n%s%s", tt.args, st, tt.status, out, errOut)
+		}
+		for _, w := range tt.out {
+			if !strings.Contains(out, w) {
+				t.Errorf("redflag %q: stdout lacks %q:\n%s", tt.args, w, out)
+			}
+		}
+		for _, w := range tt.errOut {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("redflag %q: stderr lacks %q:\n%s", tt.args, w, errOut)
+			}
+		}
+	}
+}
+
+func TestScanJSON(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"resume-listed.docx", "truncated.docx"} {
+		b, err := os.ReadFile(filepath.Join("../../document/testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, name), b, 0o644)
+	}
+	st, out, _ := redflag(t, "", "scan", "--json", dir) // a directory: every file below it
+	if st != exitUsage {
+		t.Errorf("exit %d, want 2 (one file is damaged)", st)
+	}
+	type line struct {
+		File     string        `json:"file"`
+		Location string        `json:"location"`
+		Check    *check.Result `json:"check"`
+		Error    string        `json:"error"`
+	}
+	var got []line
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var x line
+		if err := json.Unmarshal([]byte(l), &x); err != nil {
+			t.Fatalf("%v: %s", err, l)
+		}
+		got = append(got, x)
+	}
+	if len(got) != 3 {
+		t.Fatalf("%d objects, want 2 findings and 1 error:\n%s", len(got), out)
+	}
+	f := got[0]
+	if filepath.Base(f.File) != "resume-listed.docx" || f.Location != "paragraph 2" || f.Check == nil || f.Check.Verdict != "seized" ||
+		f.Check.Input != "hr@jinyang.asia" || f.Check.Entry == nil || f.Check.Entry.Date != "2023-10-17" || len(f.Check.Expressions) == 0 {
+		t.Errorf("first finding %+v", f)
+	}
+	if got[1].Location != "paragraph 3, link" || got[1].Check.Match != "cloudfox.cloud/" {
+		t.Errorf("second finding %+v", got[1])
+	}
+	if filepath.Base(got[2].File) != "truncated.docx" || !strings.Contains(got[2].Error, "damaged") {
+		t.Errorf("error object %+v", got[2])
+	}
+}
