@@ -195,7 +195,12 @@ type EntryRow struct {
 	Pattern  string `json:"pattern"`
 	Describe string `json:"describe"`
 	entry.Provenance
-	Change int64 `json:"change"`
+	LookAlikes string `json:"lookalikes"` // "on" or "off"
+	Change     int64  `json:"change"`
+}
+
+func rowOf(e entry.Entry, change int64) EntryRow {
+	return EntryRow{Pattern: e.Pattern.String(), Describe: e.Pattern.Describe(), Provenance: e.Provenance, LookAlikes: e.LookAlikesSetting(), Change: change}
 }
 
 // EntriesPage is the answer of GET entries.
@@ -227,7 +232,7 @@ func (a *API) entries(c echo.Context) error {
 	p := set.Page(q)
 	out := EntriesPage{Entries: make([]EntryRow, len(p.Entries)), Total: p.Total, Matched: p.Matched, Next: p.Next}
 	for i, e := range p.Entries {
-		out.Entries[i] = EntryRow{Pattern: e.Pattern.String(), Describe: e.Pattern.Describe(), Provenance: e.Provenance, Change: e.Change}
+		out.Entries[i] = rowOf(e.Entry, e.Change)
 	}
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return c.JSON(http.StatusOK, out)
@@ -472,6 +477,7 @@ type ImportAnswer struct {
 	Accepted int                  `json:"accepted"`
 	Entries  []EntryRow           `json:"entries"` // the first accepted entries, for a preview
 	Rejected []ingest.Rejection   `json:"rejected"`
+	Reach    *workflow.Reach      `json:"reach,omitempty"` // dry run: the known-legit names the accepted entries' look-alikes would caution
 	DryRun   bool                 `json:"dry_run"`
 	Change   *store.Change        `json:"change,omitempty"`
 	Invalid  []workflow.ItemError `json:"invalid,omitempty"`
@@ -544,6 +550,10 @@ func readImport(c echo.Context) (res *ingest.Result, ans ImportAnswer, answered 
 			return nil, ans, true, problem(c, http.StatusBadRequest, "bad_request", "kind=%q: want seized or flagged", k)
 		}
 	}
+	lookAlikesOff, lerr := entry.ParseLookAlikes(q.Get("lookalikes"))
+	if lerr != nil {
+		return nil, ans, true, problem(c, http.StatusBadRequest, "bad_request", "lookalikes=%q: want on or off", q.Get("lookalikes"))
+	}
 	body, rerr := io.ReadAll(c.Request().Body)
 	if rerr != nil {
 		var mbe *http.MaxBytesError
@@ -560,6 +570,9 @@ func readImport(c echo.Context) (res *ingest.Result, ans ImportAnswer, answered 
 	if perr != nil {
 		return nil, ans, true, problem(c, http.StatusUnprocessableEntity, "invalid", "%v", perr)
 	}
+	for i := range r.Entries {
+		r.Entries[i].LookAlikesOff = lookAlikesOff
+	}
 	ans = ImportAnswer{Format: string(r.Format), Accepted: len(r.Entries), Rejected: r.Rejected, DryRun: q.Get("dry_run") == "true", Entries: []EntryRow{}}
 	if ans.Rejected == nil {
 		ans.Rejected = []ingest.Rejection{}
@@ -568,9 +581,12 @@ func readImport(c echo.Context) (res *ingest.Result, ans ImportAnswer, answered 
 		if i == previewEntries {
 			break
 		}
-		ans.Entries = append(ans.Entries, EntryRow{Pattern: e.Pattern.String(), Describe: e.Pattern.Describe(), Provenance: e.Provenance})
+		ans.Entries = append(ans.Entries, rowOf(e, 0))
 	}
 	if ans.DryRun {
+		if reach, err := workflow.ReachOf(r.Entries); err == nil {
+			ans.Reach = &reach
+		}
 		return r, ans, true, c.JSON(http.StatusOK, ans)
 	}
 	return r, ans, false, nil

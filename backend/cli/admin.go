@@ -44,7 +44,7 @@ type adminEnv struct {
 	reason, forceReason, comment string
 	force, dryRun, draft         bool
 	prov                         entry.Provenance
-	kind                         string
+	kind, lookAlikes             string
 	adds, removes                cmdline.Strings
 	file, format, idem           string
 	batch                        int
@@ -158,6 +158,7 @@ func provenanceFlags(fs *flag.FlagSet, a *adminEnv) {
 	fs.StringVar(&a.prov.Date, "date", "", "date of the seizure or report, YYYY-MM-DD")
 	fs.StringVar(&a.prov.Reference, "reference", "", "URL of the public source")
 	fs.StringVar(&a.prov.Note, "note", "", "optional note")
+	fs.StringVar(&a.lookAlikes, "lookalikes", "", "on (the default) or off: whether names resembling these entries are cautioned")
 	fs.StringVar(&a.forceReason, "force-reason", "", "why a shared platform must be listed wholesale")
 	fs.StringVar(&a.idem, "idempotency-key", "", "makes retrying this command safe (default: random)")
 }
@@ -220,7 +221,7 @@ func randomKey() string {
 func runPropose(a *adminEnv) int {
 	p := workflow.Proposal{Reason: a.reason, Force: a.force, ForceReason: a.forceReason, Remove: a.removes}
 	for _, s := range append(a.adds, a.fs.Args()...) {
-		p.Add = append(p.Add, workflow.EntryInput{Pattern: s, Kind: a.kind, Date: a.prov.Date, Authority: a.prov.Authority, Reference: a.prov.Reference, Note: a.prov.Note})
+		p.Add = append(p.Add, workflow.EntryInput{Pattern: s, Kind: a.kind, Date: a.prov.Date, Authority: a.prov.Authority, Reference: a.prov.Reference, Note: a.prov.Note, LookAlikes: a.lookAlikes})
 	}
 	if a.file != "" {
 		f, err := os.Open(a.file)
@@ -282,9 +283,16 @@ func runAdminImport(a *adminEnv) int {
 	if err != nil {
 		return a.failed(err)
 	}
+	lookAlikesOff, err := entry.ParseLookAlikes(a.lookAlikes)
+	if err != nil {
+		return cmdline.Fail(a.stderr, a.name, exitUsage, "--lookalikes: %v", err)
+	}
 	res, err := ingest.Read(bytes.NewReader(data), ingest.Format(a.format), a.prov, ingest.Options{AllowPlatforms: a.force})
 	if err != nil {
 		return a.failed(err)
+	}
+	for i := range res.Entries {
+		res.Entries[i].LookAlikesOff = lookAlikesOff
 	}
 	fmt.Fprintf(a.stderr, "%s: %s format: %d accepted, %d rejected\n", path, res.Format, len(res.Entries), len(res.Rejected))
 	for i, r := range res.Rejected {
@@ -295,7 +303,15 @@ func runAdminImport(a *adminEnv) int {
 		fmt.Fprintf(a.stderr, "  line %d %q: %s\n", r.Line, r.Input, r.Reason)
 	}
 	if a.dryRun {
-		a.printJSON(map[string]any{"format": res.Format, "accepted": len(res.Entries), "rejected": res.Rejected})
+		reach, err := workflow.ReachOf(res.Entries)
+		if err != nil {
+			return a.failed(err)
+		}
+		fmt.Fprintf(a.stderr, "look-alikes would caution %d of %d known-legit names\n", reach.Cautioned, reach.Names)
+		for _, e := range reach.Entries {
+			fmt.Fprintf(a.stderr, "  %s: %d, e.g. %s\n", e.Pattern, e.Cautioned, strings.Join(e.Examples, ", "))
+		}
+		a.printJSON(map[string]any{"format": res.Format, "accepted": len(res.Entries), "rejected": res.Rejected, "reach": reach})
 		return exitOK
 	}
 	if len(res.Entries) == 0 {

@@ -17,20 +17,26 @@ import (
 )
 
 func runScan(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
-	fl := cmdline.NewFlags("scan", "[--snapshot FILE] [--pub KEY]... [--json] [--all] FILE|DIR...",
+	fl := cmdline.NewFlags("scan", "[--snapshot FILE] [--pub KEY]... [--json] [--all] [--fail-on listed|caution] FILE|DIR...",
 		"Checks every URL, email and domain in documents - PDF, DOCX, ODT, email (.eml)\n"+
 			"and plain text, their text and their hyperlinks - against the embedded default\n"+
 			"list or --snapshot, and says where each was found. A directory is scanned with\n"+
 			"everything below it. Nothing leaves this machine.\n"+
-			"Exit status: 0 all clean, 1 something listed, 2 a file could not be read (it is\n"+
+			"A name that is not listed but resembles a listed one is a caution, shown too.\n"+
+			"Exit status: 0 all clean (or only cautioned), 1 something listed (or cautioned,\n"+
+			"with --fail-on caution), 2 a file could not be read (it is\n"+
 			"named with the reason; the others are still scanned) or usage error.", stderr)
 	snapPath := fl.String("snapshot", "", "signed snapshot to check against (default: the embedded default list)")
 	var pubs pubFlags
 	fl.Var(&pubs, "pub", "public key file or \"ed25519:BASE64\" to trust for --snapshot (repeatable)")
 	asJSON := fl.Bool("json", false, "print one JSON object per finding ({file, location, check}) and per unreadable file ({file, error})")
 	all := fl.Bool("all", false, "also print clean findings (--json always does)")
+	failOn := fl.String("fail-on", "listed", `exit 1 for "listed" findings, or for "caution" too`)
 	if st, done := cmdline.Parse(fl, args); done {
 		return st
+	}
+	if *failOn != "listed" && *failOn != "caution" {
+		return cmdline.Fail(stderr, "scan", exitUsage, `--fail-on wants "listed" or "caution", not %q`, *failOn)
 	}
 	if fl.NArg() == 0 {
 		return cmdline.Fail(stderr, "scan", exitUsage, "name at least one file or directory")
@@ -68,19 +74,23 @@ func runScan(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 			fail(file, err)
 			continue
 		}
-		listed := 0
+		listed, cautioned := 0, 0
 		findings := scan.Document(s, file, doc, check.Options{Expressions: *asJSON})
 		for _, f := range findings {
-			if f.Check.Listed() {
+			caution := f.Check.Verdict == check.Caution
+			switch {
+			case f.Check.Listed():
 				listed++
-				if status == exitOK {
-					status = exitListed
-				}
+			case caution:
+				cautioned++
+			}
+			if (f.Check.Listed() || caution && *failOn == "caution") && status == exitOK {
+				status = exitListed
 			}
 			switch {
 			case *asJSON:
 				enc.Encode(f)
-			case *all || f.Check.Listed():
+			case *all || f.Check.Listed() || caution:
 				fmt.Fprintf(out, "%s (%s): %s\n", f.File, f.Location, describe(f.Check))
 			}
 		}
@@ -88,7 +98,7 @@ func runScan(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 			fail(file, p)
 		}
 		if !*asJSON {
-			fmt.Fprintf(out, "%s: %d found, %d listed\n", file, len(findings), listed)
+			fmt.Fprintf(out, "%s: %d found, %d listed, %d cautioned\n", file, len(findings), listed, cautioned)
 		}
 	}
 	prog.done(len(files))
