@@ -176,6 +176,7 @@ async function loadEntries() {
     h('td', {}, h('code', {}, e.pattern), h('div', { class: 'hint' }, e.describe)),
     h('td', {}, h('span', { class: `kind ${e.kind}` }, e.kind)),
     h('td', {}, e.authority), h('td', { class: 'date' }, e.date), h('td', {}, link(e.reference)), h('td', {}, e.note || ''),
+    h('td', {}, e.lookalikes === 'off' ? 'off' : 'on'),
     h('td', {}, e.change ? `#${e.change}` : 'seed'),
     isAdmin() ? h('td', {}, h('button', { type: 'button', 'aria-label': `Remove ${e.pattern}`, onclick: () => askRemove(e.pattern) }, 'Remove')) : null));
   $('entries-table').tBodies[0].replaceChildren(...rows);
@@ -206,7 +207,18 @@ function entryInput() {
   return {
     pattern: $('add-pattern').value.trim(), kind: $('add-kind').value, date: $('add-date').value.trim(),
     authority: $('add-authority').value.trim(), reference: $('add-reference').value.trim(), note: $('add-note').value.trim(),
+    lookalikes: $('add-lookalikes').value,
   };
+}
+
+// reachText says what an entry's look-alikes would caution among the
+// known-legit names the publisher ships (lists/reach).
+function reachText(r) {
+  if (!r) return '';
+  const names = r.names.toLocaleString('en');
+  if (r.cautioned === 0) return `Look-alikes: no known-legit name of ${names} would be cautioned.`;
+  const ex = r.entries[0]?.examples ?? [];
+  return `Look-alikes: ${r.cautioned.toLocaleString('en')} of ${names} known-legit names would be cautioned, e.g. ${ex.slice(0, 5).join(', ')}. Consider turning look-alikes off for this entry.`;
 }
 
 // validateEntry asks the API, so the messages are the lists core's own.
@@ -214,7 +226,7 @@ let validateSeq = 0;
 async function validateEntry() {
   const input = entryInput();
   const out = $('add-verdict');
-  if (!input.pattern) { out.textContent = ''; out.className = 'verdict'; $('add-force').hidden = true; return null; }
+  if (!input.pattern) { out.textContent = ''; out.className = 'verdict'; $('add-force').hidden = true; $('add-reach').textContent = ''; return null; }
   const seq = ++validateSeq;
   const v = await api('POST', `/lists/${enc(state.list)}/validate`, input);
   if (seq !== validateSeq) return null; // a newer keystroke answered meanwhile
@@ -226,6 +238,7 @@ async function validateEntry() {
     out.className = 'verdict bad';
     out.textContent = v.guard ? `Refused by the guard: ${v.error}` : `Invalid: ${v.error}`;
   }
+  $('add-reach').textContent = v.ok || v.guard ? reachText(v.reach) : '';
   return v;
 }
 const validateSoon = debounce(() => validateEntry().catch(error), 250);
@@ -243,7 +256,8 @@ let importChecked = null; // what the last check saw, to propose exactly that
 function importParams(extra = {}) {
   return {
     format: $('imp-format').value, kind: $('imp-kind').value, authority: $('imp-authority').value.trim(), date: $('imp-date').value.trim(),
-    reference: $('imp-reference').value.trim(), note: $('imp-note').value.trim(), reason: $('imp-reason').value.trim(), ...extra,
+    reference: $('imp-reference').value.trim(), note: $('imp-note').value.trim(), reason: $('imp-reason').value.trim(),
+    lookalikes: $('imp-lookalikes').value, ...extra,
   };
 }
 
@@ -306,14 +320,20 @@ async function checkImport() {
     if (i > 0 && !params.format) params.format = done[0].format;
     return `/lists/${enc(state.list)}/import${q({ ...params, dry_run: 'true' })}`;
   }, 'checking');
-  const sum = { format: answers[0].format, accepted: 0, rejected: [], entries: [], perPart: [] };
+  const sum = { format: answers[0].format, accepted: 0, rejected: [], entries: [], perPart: [], reach: { names: 0, cautioned: 0, entries: [] } };
   answers.forEach((a, i) => {
     const p = parts[i];
     sum.accepted += a.accepted;
     sum.perPart.push(a.accepted);
     for (const r of a.rejected) sum.rejected.push({ ...r, line: p.firstLine + r.line - (p.header ? 1 : 0) });
     if (sum.entries.length < 200) sum.entries.push(...a.entries.slice(0, 200 - sum.entries.length));
+    if (a.reach) {
+      sum.reach.names = a.reach.names;
+      sum.reach.cautioned += a.reach.cautioned;
+      sum.reach.entries.push(...a.reach.entries);
+    }
   });
+  sum.reach.entries.sort((x, y) => y.cautioned - x.cautioned);
   if (!params.format) params.format = sum.format;
   importChecked = { file, parts, params, perPart: sum.perPart, form: JSON.stringify(importParams()) };
   return sum;
@@ -322,6 +342,11 @@ async function checkImport() {
 function showImport(ans) {
   $('imp-result').hidden = false;
   $('imp-summary').textContent = `${ans.format} file: ${ans.accepted.toLocaleString('en')} entries accepted, ${ans.rejected.length.toLocaleString('en')} lines rejected.`;
+  const r = ans.reach;
+  $('imp-reach').textContent = !r || r.cautioned === 0
+    ? `No accepted entry's look-alikes would caution any of ${(r?.names ?? 0).toLocaleString('en')} known-legit names.`
+    : `The look-alikes of ${r.entries.length.toLocaleString('en')} accepted entries would caution ${r.cautioned.toLocaleString('en')} of ${r.names.toLocaleString('en')} known-legit names (the most first). Turn look-alikes off for such entries, or import them separately.`;
+  $('imp-reach-table').tBodies[0].replaceChildren(...(r?.entries ?? []).slice(0, 50).map((e) => h('tr', {}, h('td', {}, h('code', {}, e.pattern)), h('td', {}, e.cautioned.toLocaleString('en')), h('td', {}, e.examples.join(', ')))));
   $('imp-rejected').tBodies[0].replaceChildren(...ans.rejected.slice(0, 1000).map((r) => h('tr', { class: 'rejected' }, h('td', {}, r.line), h('td', {}, h('code', {}, r.input)), h('td', {}, r.reason))));
   const shown = ans.entries;
   $('imp-accepted-note').textContent = ans.accepted > shown.length ? `(first ${shown.length} of ${ans.accepted.toLocaleString('en')})` : '';
@@ -496,6 +521,7 @@ function init() {
   on('remove-cancel', 'click', () => { $('remove-form').hidden = true; });
 
   for (const id of ['add-pattern', 'add-kind', 'add-date', 'add-authority', 'add-reference', 'add-note']) $(id).addEventListener('input', validateSoon);
+  $('add-lookalikes').addEventListener('change', validateSoon);
   on('add-form', 'submit', async () => {
     const v = await validateEntry();
     if (v && !v.ok && !(v.guard && $('add-force-on').checked)) { $('add-pattern').focus(); throw new Error(`Not proposed: ${v.error}`); }

@@ -111,6 +111,16 @@ test('admin console: propose, import, review, publish, audit', { timeout: 120000
   await a.page.getByLabel('Date (YYYY-MM-DD)').first().fill('2026-11-20');
   await verdict.getByText('OK: fake-recruiter.example').waitFor();
   assert.equal(await a.page.locator('#add-force').isVisible(), false);
+  await a.page.locator('#add-reach').getByText(/^Look-alikes: no known-legit name of [\d,]+ would be cautioned/).waitFor();
+  // A name close to a mail provider's: the preview says whose names its
+  // look-alikes would caution, and with look-alikes off, none.
+  await pattern.fill('mailbox.net');
+  await a.page.locator('#add-reach').getByText(/^Look-alikes: \d+ of [\d,]+ known-legit names would be cautioned, e\.g\. .*mail/).waitFor();
+  await a.page.getByLabel('Look-alikes').first().selectOption('off');
+  await a.page.locator('#add-reach').getByText(/^Look-alikes: no known-legit name/).waitFor();
+  await a.page.getByLabel('Look-alikes').first().selectOption('on');
+  await pattern.fill('https://Fake-Recruiter.example/');
+  await verdict.getByText('OK: fake-recruiter.example').waitFor();
   await a.page.getByLabel('Reason for the change').first().fill('Acme advisory 42');
   await a.page.getByRole('button', { name: 'Propose addition' }).click();
   await a.page.getByText(/Proposed change #\d+ \(1 to add, 0 to remove\)/).waitFor();
@@ -131,6 +141,7 @@ test('admin console: propose, import, review, publish, audit', { timeout: 120000
   const pendingBefore = (await api(tokens.alice, '/lists/default/changes?state=pending')).body.changes.length;
   await a.page.getByRole('button', { name: 'Check file' }).click();
   await a.page.getByText('plain file: 2 entries accepted, 1 lines rejected.').waitFor();
+  await a.page.locator('#imp-reach').getByText(/^No accepted entry's look-alikes would caution any of [\d,]+ known-legit names/).waitFor();
   const rejected = a.page.locator('#imp-rejected tbody tr');
   assert.equal(await rejected.count(), 1);
   assert.match(await rejected.textContent(), /^3not a domain!.+/);
