@@ -196,7 +196,10 @@ type EntryRow struct {
 	Describe string `json:"describe"`
 	entry.Provenance
 	LookAlikes string `json:"lookalikes"` // "on" or "off"
-	Change     int64  `json:"change"`
+	// Reach counts the known-legit names its look-alikes would caution
+	// (with reach=true; workflow.Reach).
+	Reach  *int  `json:"reach,omitempty"`
+	Change int64 `json:"change"`
 }
 
 func rowOf(e entry.Entry, change int64) EntryRow {
@@ -233,6 +236,24 @@ func (a *API) entries(c echo.Context) error {
 	out := EntriesPage{Entries: make([]EntryRow, len(p.Entries)), Total: p.Total, Matched: p.Matched, Next: p.Next}
 	for i, e := range p.Entries {
 		out.Entries[i] = rowOf(e.Entry, e.Change)
+	}
+	if c.QueryParam("reach") == "true" {
+		// One snapshot of the page's entries against the known-legit
+		// names: tens of milliseconds for a page.
+		es := make([]entry.Entry, len(p.Entries))
+		for i, e := range p.Entries {
+			es[i] = e.Entry
+		}
+		if r, err := workflow.ReachOf(es); err == nil {
+			byPattern := map[string]int{}
+			for _, er := range r.Entries {
+				byPattern[er.Pattern] = er.Cautioned
+			}
+			for i := range out.Entries {
+				n := byPattern[out.Entries[i].Pattern]
+				out.Entries[i].Reach = &n
+			}
+		}
 	}
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return c.JSON(http.StatusOK, out)
@@ -584,7 +605,7 @@ func readImport(c echo.Context) (res *ingest.Result, ans ImportAnswer, answered 
 		ans.Entries = append(ans.Entries, rowOf(e, 0))
 	}
 	if ans.DryRun {
-		if reach, err := workflow.ReachOf(r.Entries); err == nil {
+		if reach, err := workflow.ReachPreview(r.Entries); err == nil {
 			ans.Reach = &reach
 		}
 		return r, ans, true, c.JSON(http.StatusOK, ans)

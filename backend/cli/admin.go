@@ -303,7 +303,7 @@ func runAdminImport(a *adminEnv) int {
 		fmt.Fprintf(a.stderr, "  line %d %q: %s\n", r.Line, r.Input, r.Reason)
 	}
 	if a.dryRun {
-		reach, err := workflow.ReachOf(res.Entries)
+		reach, err := workflow.ReachPreview(res.Entries)
 		if err != nil {
 			return a.failed(err)
 		}

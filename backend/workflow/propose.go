@@ -79,7 +79,7 @@ func (s *Service) Validate(list string, in EntryInput) Validation {
 	if r := guard.Check(e.Pattern); r != nil {
 		v.OK, v.Refusal, v.Error = false, r, r.Reason
 	}
-	if r, err := ReachOf([]entry.Entry{e}); err == nil {
+	if r, err := ReachPreview([]entry.Entry{e}); err == nil {
 		v.Reach = &r
 	}
 	return v

@@ -13,7 +13,7 @@ import (
 type Reach struct {
 	Names     int          `json:"names"`     // known-legit names tried
 	Cautioned int          `json:"cautioned"` // of them cautioned
-	Entries   []EntryReach `json:"entries"`   // the entries that caution any, most first (at most MaxReachEntries)
+	Entries   []EntryReach `json:"entries"`   // the entries that caution any, most first
 	Checked   int          `json:"checked"`   // entries whose reach was computed (at most MaxReachChecked)
 }
 
@@ -51,10 +51,17 @@ func ReachOf(es []entry.Entry) (Reach, error) {
 		}
 		return cmpString(a.Pattern, b.Pattern)
 	})
-	if len(out.Entries) > MaxReachEntries {
-		out.Entries = out.Entries[:MaxReachEntries]
-	}
 	return out, nil
+}
+
+// ReachPreview is ReachOf with at most MaxReachEntries entries named, for
+// an answer.
+func ReachPreview(es []entry.Entry) (Reach, error) {
+	r, err := ReachOf(es)
+	if len(r.Entries) > MaxReachEntries {
+		r.Entries = r.Entries[:MaxReachEntries]
+	}
+	return r, err
 }
 
 func cmpString(a, b string) int {

@@ -170,13 +170,13 @@ async function updatePending() {
 let entriesSeq = 0;
 async function loadEntries() {
   const seq = ++entriesSeq;
-  const page = await api('GET', `/lists/${enc(state.list)}/entries${q({ q: $('q').value.trim(), kind: $('q-kind').value, after: state.after, limit: 50 })}`);
+  const page = await api('GET', `/lists/${enc(state.list)}/entries${q({ q: $('q').value.trim(), kind: $('q-kind').value, after: state.after, limit: 50, reach: 'true' })}`);
   if (seq !== entriesSeq) return; // a newer search answered meanwhile
   const rows = page.entries.map((e) => h('tr', {},
     h('td', {}, h('code', {}, e.pattern), h('div', { class: 'hint' }, e.describe)),
     h('td', {}, h('span', { class: `kind ${e.kind}` }, e.kind)),
     h('td', {}, e.authority), h('td', { class: 'date' }, e.date), h('td', {}, link(e.reference)), h('td', {}, e.note || ''),
-    h('td', {}, e.lookalikes === 'off' ? 'off' : 'on'),
+    h('td', {}, e.lookalikes === 'off' ? 'off' : `on${e.reach ? ` · ${e.reach} known-legit ${e.reach === 1 ? 'name' : 'names'} cautioned` : ''}`),
     h('td', {}, e.change ? `#${e.change}` : 'seed'),
     isAdmin() ? h('td', {}, h('button', { type: 'button', 'aria-label': `Remove ${e.pattern}`, onclick: () => askRemove(e.pattern) }, 'Remove')) : null));
   $('entries-table').tBodies[0].replaceChildren(...rows);

@@ -89,6 +89,7 @@ test('admin console: propose, import, review, publish, audit', { timeout: 120000
   // Search is server-side.
   await a.page.getByLabel('Search patterns').fill('silverstar');
   await a.page.getByText(`1 matching of ${entries0} entries`).waitFor();
+  await a.page.getByRole('cell', { name: /^on$/ }).first().waitFor(); // the seized names' look-alikes caution no known-legit name
   await a.page.getByRole('cell', { name: 'US Department of Justice (E.D. Missouri)' }).first().waitFor();
 
   // Validation as you type, with the API's messages.
