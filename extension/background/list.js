@@ -61,7 +61,7 @@ export function configure(values) {
 }
 
 function applyAllowlist(r, allowlist) {
-  if ((r.verdict === 'seized' || r.verdict === 'flagged') && allowlisted(hostOf(r), allowlist)) {
+  if ((listed(r) || cautioned(r)) && allowlisted(hostOf(r), allowlist)) {
     return { ...r, verdict: 'clean', allowlisted: true };
   }
   return r;
@@ -73,26 +73,26 @@ function hostOf(r) {
   return m ? m[1] : r.registrable;
 }
 
-// The allowlist comes from the newest settings at each check, so a check
-// right after a change already follows it.
-async function currentAllowlist() {
-  return (await settings()).values.allowlist;
+// The allowlist and the look-alike setting come from the newest settings
+// at each check, so a check right after a change already follows them.
+async function currentValues() {
+  return (await settings()).values;
 }
 
 export async function check(input) {
   await started;
-  return verdict(input, await currentAllowlist());
+  return verdict(input, await currentValues());
 }
 
 // checkNow is check for a caller that cannot wait (a blocking webRequest
-// listener in Chromium), with the allowlist of values: undefined while the
+// listener in Chromium), with the settings values: undefined while the
 // list is still loading.
 export function checkNow(input, values) {
-  return hasStarted ? verdict(input, values.allowlist) : undefined;
+  return hasStarted ? verdict(input, values) : undefined;
 }
 
-function verdict(input, allowlist) {
-  const r = applyAllowlist(checker.check(input), allowlist);
+function verdict(input, values) {
+  const r = applyAllowlist(checker.check(input, { lookAlikes: values.lookAlikes !== 'off' }), values.allowlist);
   timings.firstVerdict ??= performance.now();
   return r;
 }
@@ -102,10 +102,11 @@ function verdict(input, allowlist) {
 // are checked again in full when an allowlist needs their host.
 export async function checkMany(inputs, { verdictOnly = false } = {}) {
   await started;
-  const allowlist = await currentAllowlist();
-  const results = checker.checkMany(inputs, { verdictOnly });
+  const { allowlist, lookAlikes } = await currentValues();
+  const options = { lookAlikes: lookAlikes !== 'off' };
+  const results = checker.checkMany(inputs, { ...options, verdictOnly });
   if (!verdictOnly || allowlist.length === 0) return results.map((r) => applyAllowlist(r, allowlist));
-  return results.map((r) => (listed(r) ? applyAllowlist(checker.check(r.input), allowlist) : r));
+  return results.map((r) => (listed(r) || cautioned(r) ? applyAllowlist(checker.check(r.input, options), allowlist) : r));
 }
 
 export async function info() {
@@ -131,3 +132,6 @@ export async function replace(bytes, { isDelta, etag }) {
 }
 
 export const listed = (r) => r.verdict === 'seized' || r.verdict === 'flagged';
+
+// cautioned: not listed, but the name resembles a listed one.
+export const cautioned = (r) => r.verdict === 'caution';

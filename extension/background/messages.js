@@ -5,7 +5,7 @@ import '../shared/protocol.js';
 import { api } from '../shared/browser.js';
 import * as list from './list.js';
 import * as updater from './updater.js';
-import { allow, navigationTimings, shouldWarn } from './navigation.js';
+import { allow, continueTo, navigationTimings, shouldWarn } from './navigation.js';
 import { settings } from './config.js';
 
 const Msg = globalThis.RedFlagProtocol;
@@ -29,12 +29,18 @@ const handlers = {
     return { result, mode: values.mode, reportUrl: values.reportUrl, warn };
   },
 
+  // Proceed anyway past a warning (not in block mode), or Continue to a
+  // site whose name only resembles a listed one (remembered for the site).
   async [Msg.PROCEED]({ url }, sender) {
     const { values } = await settings();
-    if (values.mode === 'block') throw new Error('blocked by your organization');
     const r = await list.check(String(url));
     if (!/^https?:/.test(url)) throw new Error('not a web address');
-    if (list.listed(r)) await allow(sender.tab.id, r.match);
+    if (list.cautioned(r)) {
+      await continueTo(r.registrable);
+    } else {
+      if (values.mode === 'block') throw new Error('blocked by your organization');
+      if (list.listed(r)) await allow(sender.tab.id, r.match);
+    }
     await api.tabs.update(sender.tab.id, { url });
     return {};
   },
@@ -72,11 +78,14 @@ async function checkBatch({ inputs }) {
   const t0 = performance.now();
   const results = await list.checkMany(items.map((s) => s.slice(0, 4096)), { verdictOnly: true });
   const checkMs = performance.now() - t0;
-  const listed = [];
+  // Only the inputs to mark come back: listed ones, and cautions (names
+  // resembling a listed one); every other input is clean.
+  const marked = [];
   results.forEach((r, i) => {
-    if (list.listed(r)) listed.push([i, { verdict: r.verdict, match: r.match, entry: r.entry }]);
+    if (list.listed(r)) marked.push([i, { verdict: r.verdict, match: r.match, entry: r.entry }]);
+    else if (list.cautioned(r)) marked.push([i, { verdict: r.verdict, entry: r.entry, resembles: r.resembles, how: r.how }]);
   });
-  return { listed, checkMs };
+  return { marked, checkMs };
 }
 
 export function register() {

@@ -1,6 +1,8 @@
 // Navigation warnings: every top-level http(s) navigation is checked by the
 // checker (no network) when it starts, and a listed site is replaced by the
-// warning page before its content is shown. Where blocking webRequest is
+// warning page before its content is shown. A site whose name only resembles
+// a listed one (a caution) gets the same page in its milder form, once per
+// registrable domain: continuing is remembered. Where blocking webRequest is
 // allowed, the request itself waits for the verdict, so a listed site never
 // receives it: in Firefox (its listener may answer later), and in Chromium
 // for the managed build installed by policy (its listener must answer at
@@ -100,6 +102,30 @@ function forget(tabId) {
   return api.storage.session.remove(allowKey(tabId));
 }
 
+// Cautions continued past: registrable domains the person chose to go on
+// to. Kept in storage.local (asked once per site, also after a restart;
+// it never leaves the browser), at most MAX_CONTINUED, the oldest dropped,
+// and mirrored here for interceptNow.
+const CONTINUED_KEY = 'cautionsContinued';
+const MAX_CONTINUED = 5000;
+let continued = new Set();
+const loadingContinued = api.storage.local.get(CONTINUED_KEY).then(
+  (r) => { if (Array.isArray(r[CONTINUED_KEY])) continued = new Set(r[CONTINUED_KEY]); },
+  (e) => console.warn(`RedFlag: earlier Continue to site choices unreadable: ${e.message}`),
+).finally(() => { continuedLoaded = true; });
+let continuedLoaded = false;
+
+// continueTo remembers that the person chose to continue to a site whose
+// name resembles a listed one.
+export async function continueTo(registrable) {
+  await loadingContinued;
+  if (!registrable || continued.has(registrable)) return;
+  continued.add(registrable);
+  const all = [...continued].slice(-MAX_CONTINUED);
+  continued = new Set(all);
+  await api.storage.local.set({ [CONTINUED_KEY]: all });
+}
+
 function timed(t0) {
   timings.navigations++;
   timings.checkMs.push(performance.now() - t0);
@@ -113,19 +139,22 @@ async function warns(d, count) {
   const t0 = performance.now();
   const r = await list.check(d.url);
   if (count) timed(t0);
-  return list.listed(r) && shouldWarn(d.tabId, r);
+  return (list.listed(r) || list.cautioned(r)) && shouldWarn(d.tabId, r);
 }
 
 // shouldWarn tells whether the check result r is to be warned about in
 // tabId (also for the warning page's own look at it).
 export async function shouldWarn(tabId, r) {
   const { values } = await settings();
-  await loadingProceeds;
+  await Promise.all([loadingProceeds, loadingContinued]);
   return warnsAbout(r, values, tabId);
 }
 
-// warnsAbout tells whether result r is to be warned about in tabId.
+// warnsAbout tells whether result r is to be warned about in tabId: a
+// listed site unless the person proceeded in this tab (not in block mode),
+// a caution unless look-alikes are off or the person continued to it.
 function warnsAbout(r, values, tabId) {
+  if (list.cautioned(r)) return values.lookAlikes !== 'off' && !continued.has(r.registrable);
   return list.listed(r) && (values.mode === 'block' || !proceeded(tabId, r.match));
 }
 
@@ -151,7 +180,7 @@ function keepAlive() {
 }
 
 function canAnswerNow() {
-  return valuesNow() !== null && proceedsLoaded && list.isStarted();
+  return valuesNow() !== null && proceedsLoaded && continuedLoaded && list.isStarted();
 }
 
 async function guard(d, phase) {

@@ -1,7 +1,8 @@
 // Marks listed links, email addresses and domains on job and freelance
 // platforms. It collects candidates from the page (link targets, and
 // emails and bare domains in text), asks the background to check them in
-// batches, and puts an accessible badge next to the listed ones. Content
+// batches, and puts an accessible badge next to the listed ones (and an
+// amber one next to names that only resemble a listed one). Content
 // added later is picked up by a MutationObserver, batched and throttled.
 // Page content never leaves the browser: only the extension's checker
 // sees it.
@@ -46,10 +47,18 @@
   // why is the tooltip and accessible label of a badge.
   function why(summary) {
     const e = summary.entry ?? {};
+    if (summary.verdict === 'caution') {
+      const by = say(e.kind === 'seized' ? 'kindSeizedBy' : 'kindFlaggedBy', [e.authority || say('unknownAuthority'), e.date || '?']);
+      return say('badgeCaution', [summary.resembles, by, summary.how]);
+    }
     const kind = summary.verdict === 'seized' ? 'badgeSeized' : 'badgeFlagged';
     let text = say(kind, [e.authority || say('unknownAuthority'), e.date || '?']);
     if (e.note) text += ` — ${e.note}`;
     return `${text} (${say('badgeListedAs', [summary.match])})`;
+  }
+
+  function outlineClass(summary) {
+    return summary.verdict === 'caution' ? 'redflag-caution' : 'redflag-listed';
   }
 
   function badge(summary) {
@@ -61,7 +70,7 @@
     b.setAttribute('aria-label', `RedFlag: ${label}`);
     b.title = `RedFlag: ${label}`;
     b.tabIndex = 0; // the tooltip's text is reachable by keyboard too
-    b.textContent = summary.verdict === 'seized' ? say('badgeTextSeized') : say('badgeTextFlagged');
+    b.textContent = say({ seized: 'badgeTextSeized', flagged: 'badgeTextFlagged', caution: 'badgeTextCaution' }[summary.verdict] ?? 'badgeTextFlagged');
     return b;
   }
 
@@ -202,7 +211,7 @@
     if (target.nodeType === 1) {
       const a = target;
       if (!a.isConnected || a.nextElementSibling?.getAttribute(OURS) === 'badge') return;
-      a.classList.add('redflag-listed');
+      a.classList.add(outlineClass(summary));
       a.after(badge(summary));
     } else {
       markText(target.text, target.input, summary);
@@ -233,7 +242,7 @@
         hit.splitText(token.length);
         const wrap = document.createElement('span');
         wrap.setAttribute(OURS, 'hit');
-        wrap.className = 'redflag-listed';
+        wrap.className = outlineClass(summary);
         hit.replaceWith(wrap);
         wrap.append(hit, badge(summary));
         stats.marked++;
@@ -342,9 +351,9 @@
     const t0 = performance.now();
     const toMark = [];
     if (answer !== undefined) {
-      // Only listed inputs come back; every other one is clean, which
-      // dropping the targets says (see known).
-      for (const [i, summary] of answer.listed) {
+      // Only inputs to mark come back (listed, or cautions); every other
+      // one is clean, which dropping the targets says (see known).
+      for (const [i, summary] of answer.marked) {
         const rec = known.get(batch.inputs[i]);
         if (rec?.batch === batch) rec.summary = summary; // unless forgotten since
         const waitingTargets = batch.targets[i];

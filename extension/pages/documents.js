@@ -13,7 +13,7 @@ import { findings } from '../documents/findings.js';
 const $ = (id) => document.getElementById(id);
 const CHECK_BATCH = 5000; // inputs per message to the background
 
-const VERDICT_WORDS = { seized: 'verdictSeized', flagged: 'verdictFlagged', clean: 'verdictClean', invalid: 'verdictInvalid' };
+const VERDICT_WORDS = { seized: 'verdictSeized', flagged: 'verdictFlagged', caution: 'verdictCaution', clean: 'verdictClean', invalid: 'verdictInvalid' };
 // Verdicts this page knows nothing about (a newer checker's) are shown as
 // listed: anything that is neither clean nor invalid is worth a look.
 const isListed = (r) => r.verdict !== 'clean' && r.verdict !== 'invalid';
@@ -26,6 +26,11 @@ function verdictWord(v) {
 // answered.
 function why(r) {
   const bits = [];
+  if (r.verdict === 'caution') {
+    const e = r.entry ?? {};
+    const by = t(e.kind === 'seized' ? 'kindSeizedBy' : 'kindFlaggedBy', [e.authority || t('unknownAuthority'), e.date || '?']);
+    return `${t('cautionResultWhy', [r.resembles, by])} ${t('cautionHow', [r.how])}`;
+  }
   if (r.entry) bits.push(provenance(r.verdict, r.entry));
   if (r.resembles) bits.push(t('docsResembles', [r.resembles]) + (r.how ? ` (${r.how})` : ''));
   if (r.entry?.note) bits.push(r.entry.note);

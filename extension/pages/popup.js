@@ -33,9 +33,14 @@ async function showStatus() {
 function showResult(r) {
   $('result').hidden = false;
   $('result-verdict').className = `verdict verdict-${r.verdict}`;
-  const word = { seized: 'verdictSeized', flagged: 'verdictFlagged', clean: 'verdictClean', invalid: 'verdictInvalid' }[r.verdict];
+  const word = { seized: 'verdictSeized', flagged: 'verdictFlagged', caution: 'verdictCaution', clean: 'verdictClean', invalid: 'verdictInvalid' }[r.verdict];
   $('result-verdict').textContent = t(word ?? 'verdictInvalid');
-  if (r.verdict === 'seized' || r.verdict === 'flagged') {
+  if (r.verdict === 'caution') {
+    const e = r.entry ?? {};
+    const by = t(e.kind === 'seized' ? 'kindSeizedBy' : 'kindFlaggedBy', [e.authority || t('unknownAuthority'), e.date || '?']);
+    $('result-why').textContent = t('cautionResultWhy', [r.resembles, by]);
+    $('result-detail').textContent = t('cautionHow', [r.how]);
+  } else if (r.verdict === 'seized' || r.verdict === 'flagged') {
     $('result-why').textContent = provenance(r.verdict, r.entry) + (r.entry?.note ? ` — ${r.entry.note}` : '');
     $('result-detail').textContent = `${t('warningListed')} ${r.match}`;
   } else if (r.verdict === 'invalid') {

@@ -1,6 +1,8 @@
 // The warning page shown instead of a listed site. It asks the background
 // why the site is listed and offers Go back (focused), Proceed anyway
-// (not in block mode) and Report a mistake.
+// (not in block mode) and Report a mistake. For a site whose name only
+// resembles a listed one it is a milder caution: which listed name, how,
+// and Continue to site (remembered for the site, in any mode).
 import { ask, Msg } from '../shared/messages.js';
 import { localize, t, provenance, versionDate } from '../shared/i18n.js';
 
@@ -43,6 +45,10 @@ async function main() {
     return;
   }
   document.body.classList.remove('checking');
+  if (result.verdict === 'caution') {
+    showCaution(result);
+    return;
+  }
   const listed = result.verdict === 'seized' || result.verdict === 'flagged';
   document.title = t(listed && result.verdict === 'seized' ? 'warningTitleSeized' : 'warningTitleFlagged');
   $('headline').textContent = document.title;
@@ -83,6 +89,32 @@ async function main() {
 }
 
 main().catch(showError);
+
+// showCaution fills the page for a name that resembles a listed one.
+function showCaution(result) {
+  const e = result.entry ?? {};
+  document.body.classList.add('caution');
+  document.title = t('cautionTitle');
+  $('headline').textContent = document.title;
+  $('headline').className = 'verdict-caution';
+  const by = t(e.kind === 'seized' ? 'kindSeizedBy' : 'kindFlaggedBy', [e.authority || t('unknownAuthority'), e.date || '?']);
+  showWhy(t('cautionWhy', [result.resembles, by]), e.date);
+  $('how').textContent = t('cautionHow', [result.how]);
+  $('how').hidden = false;
+  $('not-listed').hidden = false;
+  if (e.reference && /^https?:\/\//.test(e.reference)) {
+    $('reference-link').href = e.reference;
+    $('reference-link').textContent = e.reference;
+    $('reference').hidden = false;
+  }
+  $('match-label').textContent = t('cautionResembles');
+  $('match').textContent = result.resembles;
+  $('version').textContent = versionDate(result.listVersion);
+  $('proceed').textContent = t('continueToSite');
+  $('proceed').hidden = false;
+  $('proceed').addEventListener('click', () => ask(Msg.PROCEED, { url }).catch(showError));
+  document.body.dataset.ready = 'true';
+}
 
 // showWhy puts the provenance sentence in #why, its date kept on one line
 // (a browser would break 2023-10-17 at a hyphen).

@@ -15,10 +15,11 @@ globalThis.RedFlagProtocol = Object.freeze({
   CHECK: 'check',
   // The port (runtime.connect name) a content script asks over: it posts
   // {id, inputs: 'one\ntwo\n…'} (newline-joined: one string crosses
-  // between contexts much faster than thousands) and gets {id, ok, listed:
-  // [[index, summary]], checkMs}, summary = {verdict, match, entry},
-  // checkMs the checker's time for the batch. Only listed inputs come
-  // back, so a page of clean links costs one short answer. A port, not a
+  // between contexts much faster than thousands) and gets {id, ok, marked:
+  // [[index, summary]], checkMs}, summary = {verdict, match, entry} (a
+  // caution: {verdict, entry, resembles, how}), checkMs the checker's time
+  // for the batch. Only listed and cautioned inputs come back, so a page
+  // of clean links costs one short answer. A port, not a
   // message per batch: posting on an open port cost the page 0.4–0.6 ms
   // for ten batches of 500 links where sendMessage cost 0.9–2.4 ms.
   CHECK_PORT: 'checkMany',

@@ -14,6 +14,7 @@ export const DEFAULTS = Object.freeze({
   mode: 'warn',
   reportUrl: '',
   allowlist: [],
+  lookAlikes: 'on',
 });
 
 export const KEYS = Object.freeze(Object.keys(DEFAULTS));
@@ -64,6 +65,12 @@ export function validate(key, raw) {
         if (!/^([a-z0-9-]+\.)+[a-z0-9-]+$/.test(d)) return { error: `"${d}" is not a domain name` };
       }
       return { value: list };
+    }
+    case 'lookAlikes': {
+      // Policy may say true/false; the options page says on/off.
+      const v = raw === true ? 'on' : raw === false ? 'off' : String(raw ?? '').trim().toLowerCase();
+      if (v !== 'on' && v !== 'off') return { error: `"${raw}": look-alike cautions are on or off` };
+      return { value: v };
     }
     default:
       return { error: `unknown setting "${key}"` };

@@ -87,11 +87,77 @@ test('a listed site reached by a server redirect is warned about too', async () 
 
 test('a clean site is left alone', async () => {
   const page = await b.context.newPage();
-  await page.goto(visit('http://cloudfox.com/'));
+  await page.goto(visit('http://cloudstorage-partners.com/'));
   await page.waitForTimeout(1000); // a late redirect would show by now
-  assert.equal(page.url(), 'http://cloudfox.com/');
-  assert.equal(await page.textContent('h1'), 'Welcome to cloudfox.com');
+  assert.equal(page.url(), 'http://cloudstorage-partners.com/');
+  assert.equal(await page.textContent('h1'), 'Welcome to cloudstorage-partners.com');
   await page.close();
+});
+
+test('a look-alike of a seized name gets the milder caution page once, then loads', async () => {
+  const page = await b.context.newPage();
+  await gotoWarning(page, visit('http://cloudfox.io/careers'));
+  assert.equal(await page.textContent('h1'), 'This site\'s name resembles a listed one');
+  assert.equal(await page.textContent('#why'), 'This site\'s name resembles cloudfox.cloud, seized by US Department of Justice (E.D. Missouri) on 2023-10-17.');
+  assert.equal(await page.textContent('#how'), 'How: the same name under .io instead of .cloud.');
+  assert.equal(await page.isVisible('#not-listed'), true);
+  assert.equal(await page.textContent('#match'), 'cloudfox.cloud');
+  assert.equal(await page.evaluate(() => document.body.classList.contains('caution')), true);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'back', 'Go back has the focus');
+  assert.equal(await page.textContent('#proceed'), 'Continue to site');
+  await page.setViewportSize({ width: 760, height: 600 });
+  await page.screenshot({ path: shot('caution.png') });
+  await page.click('#proceed');
+  await page.waitForURL('http://cloudfox.io/careers');
+  assert.equal(await page.textContent('h1'), 'Welcome to cloudfox.io');
+  // Asked once per site: another tab, another page of it, goes straight on.
+  const again = await b.context.newPage();
+  await again.goto(visit('http://www.cloudfox.io/about'));
+  await again.waitForTimeout(1000);
+  assert.equal(again.url(), 'http://www.cloudfox.io/about');
+  assert.equal(await again.textContent('h1'), 'Welcome to www.cloudfox.io');
+  // A look-alike in Unicode, and one of another family, are asked about.
+  await gotoWarning(again, visit('http://silverstar-china.com/'));
+  assert.equal(await again.textContent('#how'), 'How: a hyphen added.');
+  await again.close();
+  await page.close();
+});
+
+test('look-alikes on a job board get an amber badge; listed ones stay red', async () => {
+  const page = await b.context.newPage();
+  await page.goto(visit('http://www.linkedin.com/candidates/42'));
+  const badgeAfter = (sel) => page.locator(`${sel} + .redflag-badge, ${sel} .redflag-badge`);
+  await badgeAfter('#caution-link').waitFor({ timeout: 15000 });
+  await badgeAfter('#caution-email').waitFor();
+  await badgeAfter('#listed-link').waitFor();
+  const caution = badgeAfter('#caution-link');
+  assert.equal(await caution.textContent(), '⚠ Look-alike');
+  assert.match(await caution.getAttribute('class'), /redflag-caution/);
+  assert.equal(await caution.getAttribute('aria-label'),
+    'RedFlag: not listed, but its name resembles silverstarchina.com, seized by US Department of Justice (E.D. Missouri) on 2023-10-17 (a hyphen added)');
+  assert.match(await badgeAfter('#caution-email').getAttribute('title'), /resembles cloudfox\.cloud, seized by .* \(the same name under \.io instead of \.cloud\)$/);
+  assert.equal(await badgeAfter('#listed-link').textContent(), '⚑ Seized');
+  const colors = await page.evaluate(() => [...document.querySelectorAll('.redflag-badge')].map((b) => getComputedStyle(b).backgroundColor));
+  assert.ok(colors.includes('rgb(245, 180, 0)') && colors.includes('rgb(179, 38, 30)'), `badge colours ${colors}`);
+  await page.waitForTimeout(600);
+  assert.equal(await badgeAfter('#clean-link').count(), 0);
+  assert.equal(await page.locator('.redflag-badge').count(), 3);
+  await page.close();
+});
+
+test('with look-alike cautions off in the settings, a look-alike loads', async () => {
+  await ctl.setSettings({ updateUrl: publisher.url, lookAlikes: 'off' });
+  try {
+    const page = await b.context.newPage();
+    await page.goto(visit('http://foxysunstudios.net/'));
+    await page.waitForTimeout(1000);
+    assert.equal(page.url(), 'http://foxysunstudios.net/');
+    const r = await ctl.ask({ type: 'check', input: 'https://foxysunstudios.net/' });
+    assert.equal(r.result.verdict, 'clean');
+    await page.close();
+  } finally {
+    await ctl.setSettings({ updateUrl: publisher.url });
+  }
 });
 
 test('Go back returns to the previous page', async () => {
@@ -139,7 +205,10 @@ test('listed links and emails on a job board are marked, also when added later; 
   assert.match(await badgeAfter('#listed-email').getAttribute('aria-label'), /listed as jinyang\.asia\//);
   await badgeAfter('#listed-code').waitFor();
   assert.match(await badgeAfter('#listed-code').getAttribute('title'), /listed as danielliu\.info\//);
-  assert.equal(await page.locator('.redflag-badge').count(), 4, 'only the four listed items, none for the listed ones in a script');
+  // The partner's name only resembles a listed one: an amber badge.
+  await badgeAfter('#caution-link').waitFor();
+  assert.equal(await badgeAfter('#caution-link').textContent(), '⚠ Look-alike');
+  assert.equal(await page.locator('.redflag-badge').count(), 5, 'only the four listed items and the look-alike, none for the listed ones in a script');
 
   await page.evaluate(() => {
     document.querySelector('#messages').insertAdjacentHTML('beforeend',
@@ -149,7 +218,7 @@ test('listed links and emails on a job board are marked, also when added later; 
   await badgeAfter('#late-link').waitFor({ timeout: 15000 });
   await badgeAfter('#late-email').waitFor();
   await page.waitForTimeout(600); // two throttle periods: nothing more comes
-  assert.equal(await page.locator('.redflag-badge').count(), 6);
+  assert.equal(await page.locator('.redflag-badge').count(), 7);
   for (const id of ['#clean-link', '#clean-email', '#clean-domain', '#late-clean']) {
     assert.equal(await badgeAfter(id).count(), 0, `${id} is not marked`);
   }
@@ -344,6 +413,27 @@ async function restartWorker() {
   await ctl.stopWorker();
   return ctl.ready();
 }
+
+test('an entry published with look-alikes off causes no caution; one with them on does', async () => {
+  await publisher.publish(['talentbridge-partners.com'], { date: '2026-11-20', reference: 'https://security.acme.example/advisories/46', lookAlikes: 'off' });
+  published = await publisher.publish(['hirewave-recruiting.com'], { date: '2026-11-20', reference: 'https://security.acme.example/advisories/47' });
+  const st = await ctl.ask({ type: 'updateNow' });
+  assert.equal(st.status.lastError, '', st.status.lastError);
+  assert.equal((await ctl.status()).list.version, published);
+  const verdict = async (input) => (await ctl.ask({ type: 'check', input })).result;
+  assert.equal((await verdict('https://talentbridge-partners.com/')).verdict, 'flagged', 'its exact name is listed');
+  assert.equal((await verdict('https://talentbridge-partners.net/')).verdict, 'clean', 'look-alikes off: no caution');
+  const r = await verdict('https://hirewave-recruiting.net/');
+  assert.equal(r.verdict, 'caution');
+  assert.equal(r.resembles, 'hirewave-recruiting.com');
+  const page = await b.context.newPage();
+  await page.goto(visit('http://talentbridge-partners.net/'));
+  await page.waitForTimeout(1000);
+  assert.equal(page.url(), 'http://talentbridge-partners.net/');
+  await gotoWarning(page, visit('http://hirewave-recruiting.net/'));
+  assert.match(await page.textContent('#why'), /^This site's name resembles hirewave-recruiting\.com, flagged by Acme security team on 2026-11-20\.$/);
+  await page.close();
+});
 
 test('the updated list survives a restart of the service worker (stored)', async () => {
   const s = await restartWorker();

@@ -90,15 +90,29 @@ test('Firefox: the listed sites never received a request', () => {
 });
 
 test('Firefox: a clean site is left alone', async () => {
-  await page.goto('http://cloudfox.com/');
+  await page.goto('http://cloudstorage-partners.com/');
   await new Promise((r) => setTimeout(r, 1000));
-  assert.equal(await href(), 'http://cloudfox.com/');
+  assert.equal(await href(), 'http://cloudstorage-partners.com/');
+});
+
+test('Firefox: a look-alike gets the caution page, its request held, and loads once continued', async () => {
+  await warned('http://cloudfox.io/');
+  assert.equal(await page.$eval('h1', (e) => e.textContent), 'This site\'s name resembles a listed one');
+  assert.equal(await page.$eval('#how', (e) => e.textContent), 'How: the same name under .io instead of .cloud.');
+  assert.deepEqual(net.log.filter((e) => e.host === 'cloudfox.io').map((e) => e.url), [], 'held until continued');
+  await page.click('#proceed');
+  for (const deadline = Date.now() + 20000; (await href().catch(() => '')) !== 'http://cloudfox.io/';) {
+    assert.ok(Date.now() < deadline, 'Continue to site did not load it');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(await page.$eval('h1', (e) => e.textContent), 'Welcome to cloudfox.io');
 });
 
 test('Firefox: a job board gets its listed link, email and domain marked', async () => {
   await page.goto('http://www.linkedin.com/jobs/view/4242');
   await page.waitForSelector('#listed-link + .redflag-badge', { timeout: 20000 });
-  await page.waitForFunction(() => document.querySelectorAll('.redflag-badge').length === 4, { timeout: 20000 });
+  await page.waitForFunction(() => document.querySelectorAll('.redflag-badge').length === 5, { timeout: 20000 }); // four listed, one look-alike
+  assert.equal(await page.$eval('#caution-link + .redflag-badge', (e) => e.textContent), '⚠ Look-alike');
   const label = await page.$eval('#listed-email .redflag-badge', (e) => e.getAttribute('aria-label'));
   assert.match(label, /^RedFlag: seized by US Department of Justice \(E\.D\. Missouri\) on 2023-10-17/);
   for (const id of ['#clean-link', '#clean-email', '#clean-domain']) {
@@ -130,7 +144,7 @@ test('Firefox: the document page reports the listed email and link of a PDF and 
 });
 
 test('Firefox: no request but the pages opened and the update server', async () => {
-  const pages = new Set(['silverstarchina.com', 'jobs.cloudfox.cloud', 'cloudfox.com', 'www.linkedin.com']);
+  const pages = new Set(['silverstarchina.com', 'jobs.cloudfox.cloud', 'cloudstorage-partners.com', 'cloudfox.io', 'www.linkedin.com']);
   const unexpected = net.log.filter((e) => !pages.has(e.host) && !baseline.has(e.host)
     && !(e.host === '127.0.0.1:8080' && /^\/v1\/lists\/default\/(snapshot|delta\?from=\d+)$/.test(e.path)));
   assert.deepEqual(unexpected.map((e) => `${e.method} ${e.url}`), []);

@@ -27,6 +27,7 @@ function escapeHTML(s) {
 function sitePage(host, path) {
   const h = host.replace(/:\d+$/, '');
   if (path.startsWith('/jobs')) return { type: 'text/html', body: fixture('jobboard.html') };
+  if (path.startsWith('/candidates')) return { type: 'text/html', body: fixture('candidates.html') }; // names resembling listed ones
   if (path.startsWith('/people/')) return { type: 'text/html', body: fixture('greenhouse.html') }; // an ATS's candidate profile
   if (path.startsWith('/mail/')) return { type: 'text/html', body: fixture(h === 'outlook.office.com' ? 'outlook.html' : 'gmail.html') }; // a webmail message
   if (path.startsWith('/many-links')) {

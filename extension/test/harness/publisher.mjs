@@ -51,9 +51,11 @@ export async function startPublisher() {
     admin,
     output: () => output,
     // publish lists patterns, flagged by "Acme security team" unless said
-    // otherwise, and returns the new version.
-    async publish(patterns, { kind = 'flagged', authority = 'Acme security team', date, reference, note }) {
-      const args = ['propose', '--json', ...patterns.flatMap((p) => ['--add', p]), '--kind', kind, '--authority', authority, '--date', date, '--reason', 'browser test'];
+    // otherwise (look-alikes on unless lookAlikes is 'off'), and returns
+    // the new version.
+    async publish(patterns, { kind = 'flagged', authority = 'Acme security team', date, reference, note, lookAlikes = 'on' }) {
+      const args = ['propose', '--json', ...patterns.flatMap((p) => ['--add', p]), '--kind', kind, '--authority', authority, '--date', date,
+        '--lookalikes', lookAlikes, '--reason', 'browser test'];
       if (reference) args.push('--reference', reference);
       if (note) args.push('--note', note);
       const proposed = await admin(...args);
