@@ -8,7 +8,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"unsafe"
@@ -18,9 +17,16 @@ import (
 	"github.com/redflag/redflag/wasm/protocol"
 )
 
-// main is never called in a reactor: JavaScript calls _initialize, then
-// the exports below.
+// main is never called in a reactor: _initialize runs the package
+// initialization (at build time, in the shipped module: wasm/PROTOCOL.md,
+// "Pre-initialized"), then JavaScript calls the exports below.
 func main() {}
+
+// init opens the embedded default list, so that the module pre-initialized
+// at build time starts with it open and rf_init has nothing left to do.
+func init() {
+	state, initErr = checker.New()
+}
 
 var (
 	state   *checker.Checker
@@ -45,36 +51,42 @@ func respond(b []byte) uint32 {
 	return uint32(len(b))
 }
 
-// respondJSON answers a control call.
-func respondJSON(v any) uint32 {
-	b, err := json.Marshal(v)
-	if err != nil {
-		b = []byte(`{"ok":false,"error":"checker: cannot encode answer"}`)
+// respondStatus answers a control call with a status.
+func respondStatus(st status) uint32 {
+	o := protocol.NewObject(nil)
+	o.Bool("ok", st.OK)
+	o.Uint("version", st.Version)
+	if st.Error != "" {
+		o.String("error", st.Error)
 	}
-	return respond(b)
+	if len(st.KeyIDs) > 0 {
+		o.Strings("keyIds", st.KeyIDs)
+	}
+	return respond(o.Bytes())
 }
 
 // guard turns a panic into an error answer, so that no input can take the
 // module down with it.
 func guard(what string) {
 	if p := recover(); p != nil {
-		respondJSON(status{Error: fmt.Sprintf("checker: %s failed: %v", what, p)})
+		respondStatus(status{Error: fmt.Sprintf("checker: %s failed: %v", what, p)})
 	}
 }
 
+// status is the answer of a control call (wasm/PROTOCOL.md).
 type status struct {
-	OK      bool     `json:"ok"`
-	Version uint64   `json:"version"`
-	Error   string   `json:"error,omitempty"`
-	KeyIDs  []string `json:"keyIds,omitempty"`
+	OK      bool
+	Version uint64
+	Error   string
+	KeyIDs  []string
 }
 
 // answerUpdate answers a call that may have replaced the list.
 func answerUpdate(err error) uint32 {
 	if err != nil {
-		return respondJSON(failed(err))
+		return respondStatus(failed(err))
 	}
-	return respondJSON(current())
+	return respondStatus(current())
 }
 
 func current() status {
@@ -89,16 +101,15 @@ func failed(err error) status {
 	return s
 }
 
+// rf_init answers whether the embedded list opened (init did the work).
+//
 //go:wasmexport rf_init
 func rfInit() (n uint32) {
 	defer guard("init")
-	if state == nil && initErr == nil {
-		state, initErr = checker.New()
-	}
 	if initErr != nil {
-		return respondJSON(failed(initErr))
+		return respondStatus(failed(initErr))
 	}
-	return respondJSON(current())
+	return respondStatus(current())
 }
 
 //go:wasmexport rf_buffer
@@ -184,19 +195,33 @@ func rfAddKeys(n uint32) uint32 {
 	defer guard("addTrustedKeys")
 	ids, err := state.AddTrustedKeys(strings.Split(string(in[:n]), "\n"))
 	if err != nil {
-		return respondJSON(failed(err))
+		return respondStatus(failed(err))
 	}
 	st := current()
 	for _, id := range ids {
 		st.KeyIDs = append(st.KeyIDs, id.String())
 	}
-	return respondJSON(st)
+	return respondStatus(st)
 }
 
 //go:wasmexport rf_info
 func rfInfo() uint32 {
 	defer guard("info")
-	return respondJSON(state.Info())
+	in := state.Info()
+	o := protocol.NewObject(nil)
+	o.String("name", in.Name)
+	o.Uint("version", in.Version)
+	o.String("created", in.Created)
+	o.Int("entries", in.Entries)
+	o.Int("keys", in.Keys)
+	o.Int("markers", in.Markers)
+	o.Int("provenances", in.Provenances)
+	o.Uint("bloomBits", in.BloomBits)
+	o.Int("bloomHashes", in.BloomHashes)
+	o.String("keyId", in.KeyID)
+	o.Int("bytes", in.Bytes)
+	o.Strings("trustedKeys", in.TrustedKeys)
+	return respond(o.Bytes())
 }
 
 // rf_snapshot makes the current snapshot's own bytes the output region
