@@ -7,8 +7,11 @@
 //
 // DATADIR is what wasm/bench/gen wrote. Prints one JSON object.
 // RF_CHECKER_DIR takes the checker from another folder than
-// extension/checker; RF_EMBEDDED_ONLY=1 measures only the start-up with
-// the embedded list.
+// extension/checker; RF_COMPARE=NAME=DIR,... measures the start-ups of
+// other checkers too (the module before pre-initialization, an earlier
+// commit's checker), each browser start of each interleaved with the
+// others'; RF_EMBEDDED_ONLY=1 measures only the start-ups with the
+// embedded list.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,28 +26,31 @@ const { chromium } = require('playwright-core');
 const [dataDir, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg ?? 5);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redflag-sw-bench-'));
-const ext = path.join(tmp, 'ext');
-const profile = path.join(tmp, 'profile');
-// A second browser profile whose starts read the module from the package
-// every time (its Cache Storage copy is deleted after each start), as the
-// first start after an install or update does: the baseline of the copy.
-const packageProfile = path.join(tmp, 'profile-package');
 
-fs.mkdirSync(path.join(ext, 'checker'), { recursive: true });
-fs.mkdirSync(path.join(ext, 'data'));
-for (const f of ['manifest.json', 'sw.js']) fs.copyFileSync(path.join(repo, 'wasm/bench/sw', f), path.join(ext, f));
-const checkerDir = path.resolve(process.env.RF_CHECKER_DIR ?? path.join(repo, 'extension/checker'));
-for (const f of fs.readdirSync(checkerDir)) {
-  if (f.endsWith('.js') || f === 'redflag.wasm') fs.copyFileSync(path.join(checkerDir, f), path.join(ext, 'checker', f));
+// One extension per checker, each with two browser profiles: one whose
+// starts read the module from its Cache Storage copy, and one whose copy
+// is deleted after each start, so that every start reads the module from
+// the package, as the first start after an install or update does.
+function variant(name, checkerDir) {
+  const ext = path.join(tmp, name, 'ext');
+  fs.mkdirSync(path.join(ext, 'checker'), { recursive: true });
+  fs.mkdirSync(path.join(ext, 'data'));
+  for (const f of ['manifest.json', 'sw.js']) fs.copyFileSync(path.join(repo, 'wasm/bench/sw', f), path.join(ext, f));
+  for (const f of fs.readdirSync(checkerDir)) {
+    if (f.endsWith('.js') || f === 'redflag.wasm') fs.copyFileSync(path.join(checkerDir, f), path.join(ext, 'checker', f));
+  }
+  for (const f of ['list.snap', 'list.pub', 'urls.txt']) fs.copyFileSync(path.join(dataDir, f), path.join(ext, 'data', f));
+  return { name, ext, profile: path.join(tmp, name, 'profile'), packageProfile: path.join(tmp, name, 'profile-package'), embedded: [], embeddedFromPackage: [] };
 }
-for (const f of ['list.snap', 'list.pub', 'urls.txt']) fs.copyFileSync(path.join(dataDir, f), path.join(ext, 'data', f));
+const shipped = variant('shipped', path.resolve(process.env.RF_CHECKER_DIR ?? path.join(repo, 'extension/checker')));
+const others = (process.env.RF_COMPARE ?? '').split(',').filter(Boolean).map((kv) => variant(...kv.split('=')));
 
-async function withBrowser(fn, profileDir = profile) {
+async function withBrowser(v, fn, profileDir = v.profile) {
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: '/usr/bin/chromium',
     headless: false,
     args: [
-      '--headless=new', `--disable-extensions-except=${ext}`, `--load-extension=${ext}`, '--no-sandbox',
+      '--headless=new', `--disable-extensions-except=${v.ext}`, `--load-extension=${v.ext}`, '--no-sandbox',
       '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
     ],
   });
@@ -61,37 +67,46 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-const out = { runs, chromium: '', embedded: [], embeddedFromPackage: [], stored: [] };
+const out = { runs, chromium: '', embedded: shipped.embedded, embeddedFromPackage: shipped.embeddedFromPackage, stored: [] };
 
 // Starts with the embedded default list; the first start is the install.
 for (let i = 0; i <= runs; i++) {
-  const r = await withBrowser(async (sw) => {
-    if (!out.chromium) out.chromium = await sw.evaluate(() => navigator.userAgent);
-    const started = await sw.evaluate(() => globalThis.startup);
-    // A worker lives on after its start (30 s at least); this one is
-    // closed at once, so first wait for its module copy to be kept.
-    await sw.evaluate(async () => {
-      for (let t = 0; t < 100 && (await (await caches.open('redflag-checker')).keys()).length === 0; t++) await new Promise((r) => setTimeout(r, 50));
+  for (const v of [shipped, ...others]) {
+    const r = await withBrowser(v, async (sw) => {
+      if (!out.chromium) out.chromium = await sw.evaluate(() => navigator.userAgent);
+      const started = await sw.evaluate(() => globalThis.startup);
+      // A worker lives on after its start (30 s at least); this one is
+      // closed at once, so first wait for its module copy to be kept.
+      await sw.evaluate(async () => {
+        for (let t = 0; t < 100 && (await (await caches.open('redflag-checker')).keys()).length === 0; t++) await new Promise((r) => setTimeout(r, 50));
+      });
+      return started;
     });
-    return started;
-  });
-  (i === 0 ? (out.install = r) : out.embedded.push(r));
-  const p = await withBrowser(async (sw) => {
-    const started = await sw.evaluate(() => globalThis.startup);
-    await sw.evaluate(() => caches.delete('redflag-checker'));
-    return started;
-  }, packageProfile);
-  if (i > 0) out.embeddedFromPackage.push(p);
+    (i === 0 ? (v.install = r) : v.embedded.push(r));
+    const p = await withBrowser(v, async (sw) => {
+      const started = await sw.evaluate(() => globalThis.startup);
+      await sw.evaluate(() => caches.delete('redflag-checker'));
+      return started;
+    }, v.packageProfile);
+    if (i > 0) v.embeddedFromPackage.push(p);
+  }
 }
+out.install = shipped.install;
+const startSummary = (v) => ({
+  readyMsEmbedded: median(v.embedded.map((r) => r.readyMs)),
+  readyMsEmbeddedFromPackage: median(v.embeddedFromPackage.map((r) => r.readyMs)),
+  readyMsInstall: v.install.readyMs,
+});
+out.compare = Object.fromEntries(others.map((v) => [v.name, { install: v.install, embedded: v.embedded, embeddedFromPackage: v.embeddedFromPackage, summary: startSummary(v) }]));
 
 if (process.env.RF_EMBEDDED_ONLY) {
   fs.rmSync(tmp, { recursive: true, force: true });
-  console.log(JSON.stringify({ ...out, summary: { readyMsEmbedded: median(out.embedded.map((r) => r.readyMs)), readyMsEmbeddedFromPackage: median(out.embeddedFromPackage.map((r) => r.readyMs)) } }));
+  console.log(JSON.stringify({ ...out, summary: startSummary(shipped) }));
   process.exit(0);
 }
 
 // Per-URL cost on the 1M list, and store that list for the next starts.
-out.perURL = await withBrowser((sw) =>
+out.perURL = await withBrowser(shipped, (sw) =>
   sw.evaluate(async (runs) => {
     const get = (f) => fetch(`./data/${f}`);
     const bytes = new Uint8Array(await (await get('list.snap')).arrayBuffer());
@@ -107,13 +122,11 @@ out.perURL = await withBrowser((sw) =>
   }, runs),
 );
 
-for (let i = 0; i < runs; i++) out.stored.push(await withBrowser((sw) => sw.evaluate(() => globalThis.startup)));
+for (let i = 0; i < runs; i++) out.stored.push(await withBrowser(shipped, (sw) => sw.evaluate(() => globalThis.startup)));
 fs.rmSync(tmp, { recursive: true, force: true });
 
 out.summary = {
-  readyMsEmbedded: median(out.embedded.map((r) => r.readyMs)),
-  readyMsEmbeddedFromPackage: median(out.embeddedFromPackage.map((r) => r.readyMs)),
-  readyMsInstall: out.install.readyMs,
+  ...startSummary(shipped),
   readyMsStored1M: median(out.stored.map((r) => r.loadedMs)),
   checkNsPerURL: median(out.perURL.single),
   checkManyNsPerURL: median(out.perURL.batch),
