@@ -13,6 +13,7 @@ import (
 	"unsafe"
 
 	"github.com/redflag/redflag/lists/check"
+	"github.com/redflag/redflag/lists/lookalike"
 	"github.com/redflag/redflag/wasm/checker"
 	"github.com/redflag/redflag/wasm/protocol"
 )
@@ -24,8 +25,12 @@ func main() {}
 
 // init opens the embedded default list, so that the module pre-initialized
 // at build time starts with it open and rf_init has nothing left to do.
+// It also builds what the checking path would build on its first use (the
+// look-alike code's table of popular names), so that it is in the snapshot
+// too rather than in the first verdict.
 func init() {
 	state, initErr = checker.New()
+	lookalike.WellKnownFold("")
 }
 
 var (
