@@ -212,21 +212,7 @@ func rfAddKeys(n uint32) uint32 {
 //go:wasmexport rf_info
 func rfInfo() uint32 {
 	defer guard("info")
-	in := state.Info()
-	o := protocol.NewObject(nil)
-	o.String("name", in.Name)
-	o.Uint("version", in.Version)
-	o.String("created", in.Created)
-	o.Int("entries", in.Entries)
-	o.Int("keys", in.Keys)
-	o.Int("markers", in.Markers)
-	o.Int("provenances", in.Provenances)
-	o.Uint("bloomBits", in.BloomBits)
-	o.Int("bloomHashes", in.BloomHashes)
-	o.String("keyId", in.KeyID)
-	o.Int("bytes", in.Bytes)
-	o.Strings("trustedKeys", in.TrustedKeys)
-	return respond(o.Bytes())
+	return respond(state.Info().JSON())
 }
 
 // rf_snapshot makes the current snapshot's own bytes the output region
