@@ -18,6 +18,7 @@ function u32() {
   let r = 0;
   let shift = 0;
   for (;;) {
+    if (pos >= buf.length) throw new Error(`${file}: truncated at byte ${pos}`);
     const b = buf[pos++];
     r += (b & 0x7f) * 2 ** shift;
     if (b < 0x80) return r;
@@ -85,7 +86,11 @@ while (pos < buf.length) {
     for (let count = u32(); count > 0; count--) {
       const flags = u32();
       if (flags === 2) u32();
-      if (flags !== 1) while (buf[pos++] !== 0x0b); // offset expression
+      if (flags !== 1) {
+        if (buf[pos++] !== 0x41) throw new Error(`${file}: data segment offset is not i32.const`);
+        u32(); // the offset (signed LEB128; its length is all that matters here)
+        if (buf[pos++] !== 0x0b) throw new Error(`${file}: data segment offset expression too long`);
+      }
       const n = u32();
       dataBytes += n;
       pos += n;
