@@ -31,6 +31,9 @@ func main() {}
 func init() {
 	state, initErr = checker.New()
 	lookalike.WellKnownFold("")
+	if initErr == nil {
+		infoJSON = state.Info().JSON()
+	}
 }
 
 var (
@@ -41,6 +44,9 @@ var (
 	header  []byte
 	results protocol.Results
 	inputs  []string
+	// infoJSON is rf_info's answer until the list or the keys change: made
+	// in init, so that the answer start-up asks for is in the snapshot.
+	infoJSON []byte
 )
 
 func addr[T any](b []T) uint32 {
@@ -88,6 +94,7 @@ type status struct {
 
 // answerUpdate answers a call that may have replaced the list.
 func answerUpdate(err error) uint32 {
+	infoJSON = nil
 	if err != nil {
 		return respondStatus(failed(err))
 	}
@@ -198,6 +205,7 @@ func rfApplyDelta(n uint32) uint32 {
 //go:wasmexport rf_add_keys
 func rfAddKeys(n uint32) uint32 {
 	defer guard("addTrustedKeys")
+	infoJSON = nil
 	ids, err := state.AddTrustedKeys(strings.Split(string(in[:n]), "\n"))
 	if err != nil {
 		return respondStatus(failed(err))
@@ -212,7 +220,10 @@ func rfAddKeys(n uint32) uint32 {
 //go:wasmexport rf_info
 func rfInfo() uint32 {
 	defer guard("info")
-	return respond(state.Info().JSON())
+	if infoJSON == nil {
+		infoJSON = state.Info().JSON()
+	}
+	return respond(infoJSON)
 }
 
 // rf_snapshot makes the current snapshot's own bytes the output region
