@@ -1,7 +1,8 @@
 // Measures the checker in Chromium's Manifest V3 service worker: time from
 // the worker's start to `ready` (embedded default list) and to a 1M-entry
 // list loaded from IndexedDB, each over fresh browser starts, and the
-// per-URL cost of check and checkMany (batches of 1,000) on that list.
+// per-URL cost of check and checkMany (batches of 1,000) on that list
+// (of the compared checkers too, each an extension in the same browser).
 //
 //   node wasm/bench/chromium.mjs DATADIR [RUNS]
 //
@@ -35,7 +36,9 @@ function variant(name, checkerDir) {
   const ext = path.join(tmp, name, 'ext');
   fs.mkdirSync(path.join(ext, 'checker'), { recursive: true });
   fs.mkdirSync(path.join(ext, 'data'));
-  for (const f of ['manifest.json', 'sw.js']) fs.copyFileSync(path.join(repo, 'wasm/bench/sw', f), path.join(ext, f));
+  fs.copyFileSync(path.join(repo, 'wasm/bench/sw/sw.js'), path.join(ext, 'sw.js'));
+  const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'wasm/bench/sw/manifest.json'), 'utf8'));
+  fs.writeFileSync(path.join(ext, 'manifest.json'), JSON.stringify({ ...manifest, description: name }));
   for (const f of fs.readdirSync(checkerDir)) {
     if (f.endsWith('.js') || f === 'redflag.wasm') fs.copyFileSync(path.join(checkerDir, f), path.join(ext, 'checker', f));
   }
@@ -105,22 +108,62 @@ if (process.env.RF_EMBEDDED_ONLY) {
   process.exit(0);
 }
 
-// Per-URL cost on the 1M list, and store that list for the next starts.
-out.perURL = await withBrowser(shipped, (sw) =>
-  sw.evaluate(async (runs) => {
-    const get = (f) => fetch(`./data/${f}`);
-    const bytes = new Uint8Array(await (await get('list.snap')).arrayBuffer());
-    const keys = [(await (await get('list.pub')).text()).trim()];
-    const urls = (await (await get('urls.txt')).text()).trim().split('\n').slice(0, 20000);
-    const k = await checker.addTrustedKeys(keys);
-    const t = performance.now();
-    const r = await checker.load(bytes);
-    const loadMs = performance.now() - t;
-    if (!k.ok || !r.ok) throw new Error(`load: ${k.error || r.error}`);
-    await store('list', { bytes, keys });
-    return { loadMs, ...measure(urls, runs) };
-  }, runs),
-);
+// Per-URL cost on the 1M list: every checker in one browser, each its own
+// extension, their rounds interleaved; the shipped one also stores the
+// list for the next starts.
+async function withAll(vs, fn) {
+  const exts = vs.map((v) => v.ext).join(',');
+  const context = await chromium.launchPersistentContext(path.join(tmp, 'profile-all'), {
+    executablePath: '/usr/bin/chromium',
+    headless: false,
+    args: ['--headless=new', `--disable-extensions-except=${exts}`, `--load-extension=${exts}`, '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  try {
+    for (let t = 0; context.serviceWorkers().length < vs.length; t++) {
+      if (t === 1200) throw new Error('service workers did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const byName = {};
+    for (const sw of context.serviceWorkers()) byName[await sw.evaluate(() => chrome.runtime.getManifest().description)] = sw;
+    return await fn(vs.map((v) => byName[v.name]));
+  } finally {
+    await context.close();
+  }
+}
+const all = [shipped, ...others.filter((v) => v.name !== 'unslimmed')];
+const perURL = await withAll(all, async (sws) => {
+  const loaded = [];
+  for (const [i, sw] of sws.entries()) {
+    loaded.push(
+      await sw.evaluate(async (keep) => {
+        const get = (f) => fetch(`./data/${f}`);
+        const bytes = new Uint8Array(await (await get('list.snap')).arrayBuffer());
+        const keys = [(await (await get('list.pub')).text()).trim()];
+        globalThis.urls = (await (await get('urls.txt')).text()).trim().split('\n').slice(0, 20000);
+        const k = await checker.addTrustedKeys(keys);
+        const t = performance.now();
+        const r = await checker.load(bytes);
+        const loadMs = performance.now() - t;
+        if (!k.ok || !r.ok) throw new Error(`load: ${k.error || r.error}`);
+        if (keep) await store('list', { bytes, keys });
+        return loadMs;
+      }, i === 0),
+    );
+  }
+  const per = sws.map(() => ({ single: [], batch: [], verdictOnly: [] }));
+  for (const sw of sws) await sw.evaluate(() => measure(globalThis.urls, 1)); // untimed, as a warm-up
+  for (let r = 0; r < runs; r++) {
+    for (let j = 0; j < sws.length; j++) {
+      const i = (j + r) % sws.length;
+      const m = await sws[i].evaluate(() => measure(globalThis.urls, 1));
+      for (const k of ['single', 'batch', 'verdictOnly']) per[i][k].push(...m[k]);
+      per[i].listed = m.listed;
+    }
+  }
+  return per.map((p, i) => ({ loadMs: loaded[i], ...p }));
+});
+out.perURL = perURL[0];
+all.slice(1).forEach((v, i) => (out.compare[v.name].perURL = perURL[i + 1]));
 
 for (let i = 0; i < runs; i++) out.stored.push(await withBrowser(shipped, (sw) => sw.evaluate(() => globalThis.startup)));
 fs.rmSync(tmp, { recursive: true, force: true });

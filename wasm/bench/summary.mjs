@@ -36,10 +36,12 @@ for (const [variant, b] of Object.entries(boundary ?? {})) {
   row(`Node ${name}: one call per URL (default list)`, b.check);
   row(`Node ${name}: batches of 1,000 (default list)`, b.checkMany);
 }
-if (sw) {
-  row('Chromium SW checker.check, one call per URL', sw.perURL.single);
-  row('Chromium SW checker.checkMany, batches of 1,000', sw.perURL.batch);
-  if (sw.perURL.verdictOnly) row('Chromium SW checkMany verdictOnly, batches of 1,000', sw.perURL.verdictOnly, 'vs native Lookup ' + (median(sw.perURL.verdictOnly) / median(native.lookup)).toFixed(2) + '×');
+if (sw?.perURL) {
+  for (const [name, p] of [['', sw.perURL], ...Object.entries(sw.compare ?? {}).filter(([, v]) => v.perURL).map(([n, v]) => [`${n}: `, v.perURL])]) {
+    row(`Chromium SW ${name}checker.check, one call per URL`, p.single);
+    row(`Chromium SW ${name}checker.checkMany, batches of 1,000`, p.batch);
+    if (p.verdictOnly) row(`Chromium SW ${name}checkMany verdictOnly, batches of 1,000`, p.verdictOnly, 'vs native Lookup ' + (median(p.verdictOnly) / median(native.lookup)).toFixed(2) + '×');
+  }
 }
 console.log(`\nper URL, median of ${native.check.length} rounds, ${node.urls} URLs, 1M-entry list unless noted`);
 console.log('ns/URL'.padStart(10), '× native'.padStart(9), ' what');
@@ -82,7 +84,8 @@ for (const other of ['plain', 'base']) {
     parts.push(`first start after install ${(sw.summary.readyMsInstall / o.summary.readyMsInstall).toFixed(2)}× (one start each)`);
   }
   const b = boundary?.[other];
-  if (b && boundary.wasip1) parts.push(`checkMany per URL ${(median(boundary.wasip1.checkMany) / median(b.checkMany)).toFixed(2)}×`);
+  if (b && boundary.wasip1) parts.push(`Node checkMany per URL (default list) ${(median(boundary.wasip1.checkMany) / median(b.checkMany)).toFixed(2)}×`);
+  if (o?.perURL) parts.push(`SW checkMany per URL (1M list) ${(median(sw.perURL.batch) / median(o.perURL.batch)).toFixed(2)}×`);
   if (parts.length) console.log(`  shipped / ${other}: ${parts.join(', ')}`);
 }
 console.log('\nmodule size (bytes)');
