@@ -65,7 +65,7 @@ const swLine = (name, v) => {
   console.log(`  Chromium SW ${name}: start -> ready ${v.summary.readyMsEmbedded.toFixed(1)} ms, first verdict ${verdict.toFixed(1)}` +
     ` (module evaluated ${st('evaluated').toFixed(1)}, instantiated ${st('instantiated').toFixed(1)}, Go runtime up ${st('initialized').toFixed(1)}, list open ${st('ready').toFixed(1)};` +
     ` module from ${[...new Set(v.embedded.map((r) => r.steps.moduleFrom))].join('/')}); module read from the package every start ${v.summary.readyMsEmbeddedFromPackage.toFixed(1)} ms` +
-    ` (first verdict ${pkg('verdictMs').toFixed(1)}); first start after install ${v.summary.readyMsInstall.toFixed(1)} ms; median of ${v.embedded.length} browser starts`);
+    ` (first verdict ${pkg('verdictMs').toFixed(1)}); first start after install ${v.summary.readyMsInstall.toFixed(1)} ms (median of ${1 + (v.installs?.length ?? 0)} fresh profiles); median of ${v.embedded.length} browser starts`);
 };
 if (sw) {
   swLine('shipped', sw);
@@ -81,7 +81,7 @@ for (const other of ['plain', 'base']) {
   if (o) {
     parts.push(`SW ready ${(sw.summary.readyMsEmbedded / o.summary.readyMsEmbedded).toFixed(2)}×`);
     parts.push(`SW ready, module from the package ${(sw.summary.readyMsEmbeddedFromPackage / o.summary.readyMsEmbeddedFromPackage).toFixed(2)}×`);
-    parts.push(`first start after install ${(sw.summary.readyMsInstall / o.summary.readyMsInstall).toFixed(2)}× (one start each)`);
+    parts.push(`first start after install ${(sw.summary.readyMsInstall / o.summary.readyMsInstall).toFixed(2)}×`);
   }
   const b = boundary?.[other];
   if (b && boundary.wasip1) parts.push(`Node checkMany per URL (default list) ${(median(boundary.wasip1.checkMany) / median(b.checkMany)).toFixed(2)}×`);
