@@ -42,12 +42,32 @@ build: $(BIN)/redflag wasm
 ## The checker module for the extension (wasm/PROTOCOL.md): GOOS=wasip1
 ## reactor with //go:wasmexport, loaded by extension/checker/checker.js.
 
-WASM := extension/checker/redflag.wasm
+WASM       := extension/checker/redflag.wasm
+# The same module before pre-initialization, as go builds it (benchmarks
+# compare the two).
+WASM_PLAIN := $(BIN)/redflag-plain.wasm
+WASM_TOOLS := wasm/build/node_modules/.package-lock.json
 
 # Built against x/net with publicsuffix's net/http link cut (see the script).
-$(WASM): $(EMBED)/default.snap $(EMBED)/trusted.pub $(GO_SOURCES) wasm/build/slim-modfile.sh
+$(WASM_PLAIN): $(EMBED)/default.snap $(EMBED)/trusted.pub $(GO_SOURCES) wasm/build/slim-modfile.sh
+	@mkdir -p $(BIN)
 	GOOS=wasip1 GOARCH=wasm $(GO) build -modfile=$$(wasm/build/slim-modfile.sh $(BIN)/wasm-mod) \
 	  -buildmode=c-shared -trimpath -ldflags='-s -w' -o $@ ./wasm/cmd/checker
+
+# Wizer (npm, pinned in wasm/build/package-lock.json); a go.mod keeps any
+# Go files in node_modules out of ./..., as for the extension.
+$(WASM_TOOLS): wasm/build/package.json wasm/build/package-lock.json
+	cd wasm/build && npm ci --no-audit --no-fund
+	printf 'module ignored\n' > wasm/build/node_modules/go.mod
+
+# Pre-initialized (wasm/PROTOCOL.md, "Pre-initialized"): Wizer runs
+# _initialize, the Go runtime's start and the package initialization that
+# opens the embedded list, and writes the memory it leaves as the module's
+# data, so a start is compile and instantiate. No environment, arguments or
+# directories are given, as in a browser.
+$(WASM): $(WASM_PLAIN) $(WASM_TOOLS)
+	wasm/build/node_modules/.bin/wizer --allow-wasi --inherit-env false --inherit-stdio true \
+	  --init-func _initialize --keep-init-func false -o $@ $<
 
 # The module's identity, which names its copy in Cache Storage (checker.js).
 WASM_ID := extension/checker/module-id.js

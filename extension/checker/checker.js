@@ -85,7 +85,10 @@ async function start() {
   const { instance } = await instantiate(imports);
   startup.instantiated = performance.now();
   memory = instance.exports.memory;
-  instance.exports._initialize();
+  // The shipped module was initialized when it was built (Go runtime and
+  // embedded list in its memory, wasm/PROTOCOL.md "Pre-initialized") and
+  // no longer exports _initialize; a plain build still needs the call.
+  instance.exports._initialize?.();
   startup.initialized = performance.now();
   exports = instance.exports;
   const st = control(() => exports.rf_init());

@@ -25,9 +25,14 @@ export function wasiImports(memory) {
   const bytes = () => new Uint8Array(memory().buffer);
   const decoder = new TextDecoder();
   const lines = { 1: '', 2: '' };
+  // The monotonic clock counts from this context's time origin as Unix
+  // time, not from 0: the shipped module's Go runtime was started when the
+  // module was built and kept that clock's readings (wasm/PROTOCOL.md,
+  // "Pre-initialized"), so counting from 0 would run time backwards.
+  const origin = BigInt(Math.round(performance.timeOrigin * 1e3)) * 1000n;
   const nowNs = (id) =>
     id === 1
-      ? BigInt(Math.round(performance.now() * 1e6)) // monotonic
+      ? origin + BigInt(Math.round(performance.now() * 1e6)) // monotonic
       : BigInt(Date.now()) * 1000000n;
 
   return {

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/mtibben/confusables"
 	"golang.org/x/net/idna"
 )
 
@@ -86,7 +85,7 @@ func foldSlow(name string) string {
 	if u, err := idna.Punycode.ToUnicode(strings.ToLower(name)); err == nil {
 		name = u
 	}
-	s := strings.ToLower(confusables.Skeleton(strings.ToLower(name)))
+	s := strings.ToLower(skeleton(strings.ToLower(name)))
 	return strings.ReplaceAll(s, "-", "")
 }
 

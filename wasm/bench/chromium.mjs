@@ -1,14 +1,18 @@
 // Measures the checker in Chromium's Manifest V3 service worker: time from
 // the worker's start to `ready` (embedded default list) and to a 1M-entry
 // list loaded from IndexedDB, each over fresh browser starts, and the
-// per-URL cost of check and checkMany (batches of 1,000) on that list.
+// per-URL cost of check and checkMany (batches of 1,000) on that list
+// (of the compared checkers too, each an extension in the same browser).
 //
 //   node wasm/bench/chromium.mjs DATADIR [RUNS]
 //
 // DATADIR is what wasm/bench/gen wrote. Prints one JSON object.
 // RF_CHECKER_DIR takes the checker from another folder than
-// extension/checker; RF_EMBEDDED_ONLY=1 measures only the start-up with
-// the embedded list.
+// extension/checker; RF_COMPARE=NAME=DIR,... measures the start-ups of
+// other checkers too (the module before pre-initialization, an earlier
+// commit's checker), each browser start of each interleaved with the
+// others'; RF_EMBEDDED_ONLY=1 measures only the start-ups with the
+// embedded list.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,28 +27,33 @@ const { chromium } = require('playwright-core');
 const [dataDir, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg ?? 5);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redflag-sw-bench-'));
-const ext = path.join(tmp, 'ext');
-const profile = path.join(tmp, 'profile');
-// A second browser profile whose starts read the module from the package
-// every time (its Cache Storage copy is deleted after each start), as the
-// first start after an install or update does: the baseline of the copy.
-const packageProfile = path.join(tmp, 'profile-package');
 
-fs.mkdirSync(path.join(ext, 'checker'), { recursive: true });
-fs.mkdirSync(path.join(ext, 'data'));
-for (const f of ['manifest.json', 'sw.js']) fs.copyFileSync(path.join(repo, 'wasm/bench/sw', f), path.join(ext, f));
-const checkerDir = path.resolve(process.env.RF_CHECKER_DIR ?? path.join(repo, 'extension/checker'));
-for (const f of fs.readdirSync(checkerDir)) {
-  if (f.endsWith('.js') || f === 'redflag.wasm') fs.copyFileSync(path.join(checkerDir, f), path.join(ext, 'checker', f));
+// One extension per checker, each with two browser profiles: one whose
+// starts read the module from its Cache Storage copy, and one whose copy
+// is deleted after each start, so that every start reads the module from
+// the package, as the first start after an install or update does.
+function variant(name, checkerDir) {
+  const ext = path.join(tmp, name, 'ext');
+  fs.mkdirSync(path.join(ext, 'checker'), { recursive: true });
+  fs.mkdirSync(path.join(ext, 'data'));
+  fs.copyFileSync(path.join(repo, 'wasm/bench/sw/sw.js'), path.join(ext, 'sw.js'));
+  const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'wasm/bench/sw/manifest.json'), 'utf8'));
+  fs.writeFileSync(path.join(ext, 'manifest.json'), JSON.stringify({ ...manifest, description: name }));
+  for (const f of fs.readdirSync(checkerDir)) {
+    if (f.endsWith('.js') || f === 'redflag.wasm') fs.copyFileSync(path.join(checkerDir, f), path.join(ext, 'checker', f));
+  }
+  for (const f of ['list.snap', 'list.pub', 'urls.txt']) fs.copyFileSync(path.join(dataDir, f), path.join(ext, 'data', f));
+  return { name, ext, profile: path.join(tmp, name, 'profile'), packageProfile: path.join(tmp, name, 'profile-package'), embedded: [], embeddedFromPackage: [], installs: [] };
 }
-for (const f of ['list.snap', 'list.pub', 'urls.txt']) fs.copyFileSync(path.join(dataDir, f), path.join(ext, 'data', f));
+const shipped = variant('shipped', path.resolve(process.env.RF_CHECKER_DIR ?? path.join(repo, 'extension/checker')));
+const others = (process.env.RF_COMPARE ?? '').split(',').filter(Boolean).map((kv) => variant(...kv.split('=')));
 
-async function withBrowser(fn, profileDir = profile) {
+async function withBrowser(v, fn, profileDir = v.profile) {
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: '/usr/bin/chromium',
     headless: false,
     args: [
-      '--headless=new', `--disable-extensions-except=${ext}`, `--load-extension=${ext}`, '--no-sandbox',
+      '--headless=new', `--disable-extensions-except=${v.ext}`, `--load-extension=${v.ext}`, '--no-sandbox',
       '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
     ],
   });
@@ -61,59 +70,113 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-const out = { runs, chromium: '', embedded: [], embeddedFromPackage: [], stored: [] };
+const out = { runs, chromium: '', embedded: shipped.embedded, embeddedFromPackage: shipped.embeddedFromPackage, stored: [] };
 
 // Starts with the embedded default list; the first start is the install.
 for (let i = 0; i <= runs; i++) {
-  const r = await withBrowser(async (sw) => {
-    if (!out.chromium) out.chromium = await sw.evaluate(() => navigator.userAgent);
-    const started = await sw.evaluate(() => globalThis.startup);
-    // A worker lives on after its start (30 s at least); this one is
-    // closed at once, so first wait for its module copy to be kept.
-    await sw.evaluate(async () => {
-      for (let t = 0; t < 100 && (await (await caches.open('redflag-checker')).keys()).length === 0; t++) await new Promise((r) => setTimeout(r, 50));
+  for (const v of [shipped, ...others]) {
+    const r = await withBrowser(v, async (sw) => {
+      if (!out.chromium) out.chromium = await sw.evaluate(() => navigator.userAgent);
+      const started = await sw.evaluate(() => globalThis.startup);
+      // A worker lives on after its start (30 s at least); this one is
+      // closed at once, so first wait for its module copy to be kept.
+      await sw.evaluate(async () => {
+        for (let t = 0; t < 100 && (await (await caches.open('redflag-checker')).keys()).length === 0; t++) await new Promise((r) => setTimeout(r, 50));
+      });
+      return started;
     });
-    return started;
-  });
-  (i === 0 ? (out.install = r) : out.embedded.push(r));
-  const p = await withBrowser(async (sw) => {
-    const started = await sw.evaluate(() => globalThis.startup);
-    await sw.evaluate(() => caches.delete('redflag-checker'));
-    return started;
-  }, packageProfile);
-  if (i > 0) out.embeddedFromPackage.push(p);
+    (i === 0 ? (v.install = r) : v.embedded.push(r));
+    const p = await withBrowser(v, async (sw) => {
+      const started = await sw.evaluate(() => globalThis.startup);
+      await sw.evaluate(() => caches.delete('redflag-checker'));
+      return started;
+    }, v.packageProfile);
+    if (i > 0) v.embeddedFromPackage.push(p);
+    // The first start after an install, again, in a profile of its own.
+    if (i > 0) v.installs.push(await withBrowser(v, (sw) => sw.evaluate(() => globalThis.startup), path.join(tmp, v.name, `profile-install-${i}`)));
+  }
 }
+out.install = shipped.install;
+out.installs = shipped.installs;
+const startSummary = (v) => ({
+  readyMsEmbedded: median(v.embedded.map((r) => r.readyMs)),
+  readyMsEmbeddedFromPackage: median(v.embeddedFromPackage.map((r) => r.readyMs)),
+  readyMsInstall: median([v.install, ...v.installs].map((r) => r.readyMs)),
+});
+out.compare = Object.fromEntries(others.map((v) => [v.name, { install: v.install, installs: v.installs, embedded: v.embedded, embeddedFromPackage: v.embeddedFromPackage, summary: startSummary(v) }]));
 
 if (process.env.RF_EMBEDDED_ONLY) {
   fs.rmSync(tmp, { recursive: true, force: true });
-  console.log(JSON.stringify({ ...out, summary: { readyMsEmbedded: median(out.embedded.map((r) => r.readyMs)), readyMsEmbeddedFromPackage: median(out.embeddedFromPackage.map((r) => r.readyMs)) } }));
+  console.log(JSON.stringify({ ...out, summary: startSummary(shipped) }));
   process.exit(0);
 }
 
-// Per-URL cost on the 1M list, and store that list for the next starts.
-out.perURL = await withBrowser((sw) =>
-  sw.evaluate(async (runs) => {
-    const get = (f) => fetch(`./data/${f}`);
-    const bytes = new Uint8Array(await (await get('list.snap')).arrayBuffer());
-    const keys = [(await (await get('list.pub')).text()).trim()];
-    const urls = (await (await get('urls.txt')).text()).trim().split('\n').slice(0, 20000);
-    const k = await checker.addTrustedKeys(keys);
-    const t = performance.now();
-    const r = await checker.load(bytes);
-    const loadMs = performance.now() - t;
-    if (!k.ok || !r.ok) throw new Error(`load: ${k.error || r.error}`);
-    await store('list', { bytes, keys });
-    return { loadMs, ...measure(urls, runs) };
-  }, runs),
-);
+// Per-URL cost on the 1M list: every checker in one browser, each its own
+// extension, their rounds interleaved; the shipped one also stores the
+// list for the next starts.
+async function withAll(vs, fn) {
+  const exts = vs.map((v) => v.ext).join(',');
+  // The shipped checker's profile: the list it stores is there for the
+  // starts measured next.
+  const context = await chromium.launchPersistentContext(shipped.profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: false,
+    args: ['--headless=new', `--disable-extensions-except=${exts}`, `--load-extension=${exts}`, '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  try {
+    for (let t = 0; context.serviceWorkers().length < vs.length; t++) {
+      if (t === 1200) throw new Error('service workers did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const byName = {};
+    for (const sw of context.serviceWorkers()) byName[await sw.evaluate(() => chrome.runtime.getManifest().description)] = sw;
+    return await fn(vs.map((v) => byName[v.name]));
+  } finally {
+    await context.close();
+  }
+}
+const all = [shipped, ...others.filter((v) => v.name !== 'unslimmed')];
+const perURL = await withAll(all, async (sws) => {
+  const loaded = [];
+  for (const [i, sw] of sws.entries()) {
+    loaded.push(
+      await sw.evaluate(async (keep) => {
+        const get = (f) => fetch(`./data/${f}`);
+        const bytes = new Uint8Array(await (await get('list.snap')).arrayBuffer());
+        const keys = [(await (await get('list.pub')).text()).trim()];
+        globalThis.urls = (await (await get('urls.txt')).text()).trim().split('\n').slice(0, 20000);
+        const k = await checker.addTrustedKeys(keys);
+        const t = performance.now();
+        const r = await checker.load(bytes);
+        const loadMs = performance.now() - t;
+        if (!k.ok || !r.ok) throw new Error(`load: ${k.error || r.error}`);
+        if (keep) await store('list', { bytes, keys });
+        return loadMs;
+      }, i === 0),
+    );
+  }
+  const per = sws.map(() => ({ single: [], batch: [], verdictOnly: [] }));
+  for (const sw of sws) await sw.evaluate(() => measure(globalThis.urls, 1)); // untimed, as a warm-up
+  // A round takes about a second per checker and varies by a quarter
+  // from round to round on a shared machine: three times the rounds.
+  for (let r = 0; r < 3 * runs; r++) {
+    for (let j = 0; j < sws.length; j++) {
+      const i = (j + r) % sws.length;
+      const m = await sws[i].evaluate(() => measure(globalThis.urls, 1));
+      for (const k of ['single', 'batch', 'verdictOnly']) per[i][k].push(...m[k]);
+      per[i].listed = m.listed;
+    }
+  }
+  return per.map((p, i) => ({ loadMs: loaded[i], ...p }));
+});
+out.perURL = perURL[0];
+all.slice(1).forEach((v, i) => (out.compare[v.name].perURL = perURL[i + 1]));
 
-for (let i = 0; i < runs; i++) out.stored.push(await withBrowser((sw) => sw.evaluate(() => globalThis.startup)));
+for (let i = 0; i < runs; i++) out.stored.push(await withBrowser(shipped, (sw) => sw.evaluate(() => globalThis.startup)));
 fs.rmSync(tmp, { recursive: true, force: true });
 
 out.summary = {
-  readyMsEmbedded: median(out.embedded.map((r) => r.readyMs)),
-  readyMsEmbeddedFromPackage: median(out.embeddedFromPackage.map((r) => r.readyMs)),
-  readyMsInstall: out.install.readyMs,
+  ...startSummary(shipped),
   readyMsStored1M: median(out.stored.map((r) => r.loadedMs)),
   checkNsPerURL: median(out.perURL.single),
   checkManyNsPerURL: median(out.perURL.batch),

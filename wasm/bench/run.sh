@@ -2,7 +2,9 @@
 # The checker benchmarks, side by side in one run (make bench-wasm):
 # native Go, the module in Node (check, checkMany) next to the
 # pure-JavaScript peers, the GOOS=js alternatives, module sizes with and
-# without shrinking, and Chromium's MV3 service worker. Every figure is the
+# without shrinking, and Chromium's MV3 service worker; start-up of the
+# shipped (pre-initialized) checker next to the same module before
+# pre-initialization and the checker as built at BASE_REF. Every figure is the
 # median of ROUNDS rounds (5 by default). Results: OUT/*.json and a table
 # on stdout.
 set -euo pipefail
@@ -26,6 +28,18 @@ node wasm/bench/node.mjs "$OUT/data" "$URLS" "$ROUNDS" > "$OUT/node.json"
 echo "== module builds"
 WASM=extension/checker/redflag.wasm
 MOD=$(wasm/build/slim-modfile.sh "$OUT/mod")
+# The same checker before pre-initialization (make's bin/redflag-plain.wasm).
+mkdir -p "$OUT/plain"
+cp extension/checker/*.js "$OUT/plain/"
+cp bin/redflag-plain.wasm "$OUT/plain/redflag.wasm"
+# The checker as built at BASE_REF, JavaScript and module: by default the
+# last commit before the module was pre-initialized at build time.
+BASE_REF=${BASE_REF:-eff6f60}
+mkdir -p "$OUT/base-src" "$OUT/base"
+git archive "$BASE_REF" | tar -x -C "$OUT/base-src"
+make -s -C "$OUT/base-src" extension/checker/redflag.wasm extension/checker/module-id.js > "$OUT/base-build.log"
+cp "$OUT/base-src/extension/checker/"*.js "$OUT/base-src/extension/checker/redflag.wasm" "$OUT/base/"
+echo "   base: $BASE_REF ($(git log -1 --format=%cs "$BASE_REF"))"
 GOOS=js GOARCH=wasm go build -modfile="$MOD" -trimpath -ldflags='-s -w' -o "$OUT/js.wasm" ./wasm/bench/jsboundary
 GOOS=wasip1 GOARCH=wasm go build -modfile="$MOD" -buildmode=c-shared -trimpath -o "$OUT/unstripped.wasm" ./wasm/cmd/checker
 # Without wasm/build/slim-modfile.sh: publicsuffix links net/http.
@@ -39,27 +53,30 @@ if command -v wasm-opt > /dev/null; then
     "$WASM" -o "$OUT/opt/redflag.wasm"
 fi
 # Each variant names its Cache Storage copy by its own hash, as make does.
-for dir in "$OUT/opt" "$OUT/unslimmed"; do
+for dir in "$OUT/opt" "$OUT/unslimmed" "$OUT/plain"; do
   [ -f "$dir/redflag.wasm" ] && wasm/build/module-id.sh "$dir/redflag.wasm" > "$dir/module-id.js"
 done
 size() { [ -f "$1" ] && printf '{"raw":%d,"gzip":%d}' "$(stat -c %s "$1")" "$(gzip -9 -c "$1" | wc -c)" || printf null; }
-printf '{"shipped":%s,"unstripped":%s,"unslimmed":%s,"wasmOpt":%s,"goosJS":%s}\n' \
-  "$(size "$WASM")" "$(size "$OUT/unstripped.wasm")" "$(size "$OUT/unslimmed.wasm")" "$(size "$OUT/opt/redflag.wasm")" "$(size "$OUT/js.wasm")" > "$OUT/size.json"
+printf '{"shipped":%s,"plain":%s,"base":%s,"unstripped":%s,"unslimmed":%s,"wasmOpt":%s,"goosJS":%s}\n' \
+  "$(size "$WASM")" "$(size "$OUT/plain/redflag.wasm")" "$(size "$OUT/base/redflag.wasm")" "$(size "$OUT/unstripped.wasm")" \
+  "$(size "$OUT/unslimmed.wasm")" "$(size "$OUT/opt/redflag.wasm")" "$(size "$OUT/js.wasm")" > "$OUT/size.json"
+# What the module links, per package (code bytes compile at start-up).
+node wasm/bench/linked.mjs "$OUT/unstripped.wasm" 25 > "$OUT/linked.json"
 
-echo "== boundary: wasip1 against GOOS=js (and wasm-opt)"
+export RF_DIRS="plain=$OUT/plain,base=$OUT/base"
+echo "== boundary: wasip1 against GOOS=js (and wasm-opt), the module before pre-initialization and at $BASE_REF"
 RF_OPT=$([ -f "$OUT/opt/redflag.wasm" ] && echo "$OUT/opt" || true) \
   node wasm/bench/boundary.mjs "$OUT/data/urls.txt" "$URLS" "$ROUNDS" "$OUT/js.wasm" > "$OUT/boundary.json"
 : > "$OUT/startup.json"
 for i in $(seq "$ROUNDS"); do
-  for v in wasip1 unslimmed js-bytes; do
+  for v in wasip1 plain base unslimmed js-bytes; do
     RF_UNSLIMMED="$OUT/unslimmed" node wasm/bench/boundary.mjs --start "$v" "$OUT/js.wasm" >> "$OUT/startup.json"
   done
 done
 
 if [ -x /usr/bin/chromium ] && [ -d extension/node_modules/playwright-core ]; then
   echo "== Chromium MV3 service worker"
-  node wasm/bench/chromium.mjs "$OUT/data" "$ROUNDS" > "$OUT/chromium.json"
-  RF_CHECKER_DIR="$OUT/unslimmed" RF_EMBEDDED_ONLY=1 node wasm/bench/chromium.mjs "$OUT/data" "$ROUNDS" > "$OUT/chromium-unslimmed.json"
+  RF_COMPARE="plain=$OUT/plain,base=$OUT/base,unslimmed=$OUT/unslimmed" node wasm/bench/chromium.mjs "$OUT/data" "$ROUNDS" > "$OUT/chromium.json"
 else
   echo "== Chromium skipped: needs /usr/bin/chromium (apt-get install chromium) and npm install in extension/"
 fi

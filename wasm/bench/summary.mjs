@@ -20,7 +20,6 @@ const [node] = load('node.json');
 const [boundary] = load('boundary.json');
 const [size] = load('size.json');
 const [sw] = load('chromium.json');
-const [swUnslimmed] = load('chromium-unslimmed.json');
 
 const base = median(native.check);
 const rows = [];
@@ -37,10 +36,12 @@ for (const [variant, b] of Object.entries(boundary ?? {})) {
   row(`Node ${name}: one call per URL (default list)`, b.check);
   row(`Node ${name}: batches of 1,000 (default list)`, b.checkMany);
 }
-if (sw) {
-  row('Chromium SW checker.check, one call per URL', sw.perURL.single);
-  row('Chromium SW checker.checkMany, batches of 1,000', sw.perURL.batch);
-  if (sw.perURL.verdictOnly) row('Chromium SW checkMany verdictOnly, batches of 1,000', sw.perURL.verdictOnly, 'vs native Lookup ' + (median(sw.perURL.verdictOnly) / median(native.lookup)).toFixed(2) + '×');
+if (sw?.perURL) {
+  for (const [name, p] of [['', sw.perURL], ...Object.entries(sw.compare ?? {}).filter(([, v]) => v.perURL).map(([n, v]) => [`${n}: `, v.perURL])]) {
+    row(`Chromium SW ${name}checker.check, one call per URL`, p.single);
+    row(`Chromium SW ${name}checker.checkMany, batches of 1,000`, p.batch);
+    if (p.verdictOnly) row(`Chromium SW ${name}checkMany verdictOnly, batches of 1,000`, p.verdictOnly, 'vs native Lookup ' + (median(p.verdictOnly) / median(native.lookup)).toFixed(2) + '×');
+  }
 }
 console.log(`\nper URL, median of ${native.check.length} rounds, ${node.urls} URLs, 1M-entry list unless noted`);
 console.log('ns/URL'.padStart(10), '× native'.padStart(9), ' what');
@@ -48,25 +49,49 @@ for (const [what, ns, note] of rows) console.log(ns.toFixed(0).padStart(10), (ns
 
 console.log('\nstart-up');
 const starts = load('startup.json');
+const nodeStart = {};
 for (const v of [...new Set(starts.map((s) => s.variant))]) {
   const xs = starts.filter((s) => s.variant === v).map((s) => s.readyMs);
-  console.log(`  Node ${v}: process import to ready ${median(xs).toFixed(1)} ms, median of ${xs.length} fresh processes (embedded default list)`);
+  nodeStart[v] = median(xs);
+  console.log(`  Node ${v}: fresh process, import to first answer ${median(xs).toFixed(1)} ms, median of ${xs.length} (embedded default list)`);
 }
 console.log(`  Node: import to ready ${node.readyMs.toFixed(1)} ms; load 1M snapshot ${node.loadMs.toFixed(0)} ms (native open ${native.openMs.toFixed(0)} ms)`);
+// One line per checker measured in the service worker: the shipped one,
+// then those it is compared with (interleaved browser starts).
+const swLine = (name, v) => {
+  const st = (k) => median(v.embedded.map((r) => r.steps[k] ?? 0));
+  const verdict = median(v.embedded.map((r) => r.verdictMs ?? NaN));
+  const pkg = (k) => median(v.embeddedFromPackage.map((r) => r[k] ?? NaN));
+  console.log(`  Chromium SW ${name}: start -> ready ${v.summary.readyMsEmbedded.toFixed(1)} ms, first verdict ${verdict.toFixed(1)}` +
+    ` (module evaluated ${st('evaluated').toFixed(1)}, instantiated ${st('instantiated').toFixed(1)}, Go runtime up ${st('initialized').toFixed(1)}, list open ${st('ready').toFixed(1)};` +
+    ` module from ${[...new Set(v.embedded.map((r) => r.steps.moduleFrom))].join('/')}); module read from the package every start ${v.summary.readyMsEmbeddedFromPackage.toFixed(1)} ms` +
+    ` (first verdict ${pkg('verdictMs').toFixed(1)}); first start after install ${v.summary.readyMsInstall.toFixed(1)} ms (median of ${1 + (v.installs?.length ?? 0)} fresh profiles); median of ${v.embedded.length} browser starts`);
+};
 if (sw) {
-  const steps = (k) => median(sw.embedded.map((r) => r.steps[k]));
-  console.log(`  Chromium SW start -> ready, embedded list: ${sw.summary.readyMsEmbedded.toFixed(1)} ms median of ${sw.embedded.length} browser starts` +
-    ` (module evaluated ${steps('evaluated').toFixed(1)}, instantiated ${steps('instantiated').toFixed(1)}, Go runtime up ${steps('initialized').toFixed(1)}, list open ${steps('ready').toFixed(1)}; module from ${[...new Set(sw.embedded.map((r) => r.steps.moduleFrom))].join('/')}); first start after install ${sw.summary.readyMsInstall.toFixed(1)} ms`);
-  const pkg = (k) => median(sw.embeddedFromPackage.map((r) => r.steps[k]));
-  console.log(`  Chromium SW start -> ready, embedded list, module read from the package every start (no Cache Storage copy; interleaved): ${sw.summary.readyMsEmbeddedFromPackage.toFixed(1)} ms` +
-    ` (instantiated ${pkg('instantiated').toFixed(1)}, Go runtime up ${pkg('initialized').toFixed(1)}, list open ${pkg('ready').toFixed(1)})`);
-  if (swUnslimmed) {
-    const steps = (k) => median(swUnslimmed.embedded.map((r) => r.steps[k]));
-    console.log(`  Chromium SW start -> ready, embedded list, module built without slim-modfile.sh: ${swUnslimmed.summary.readyMsEmbedded.toFixed(1)} ms median of ${swUnslimmed.embedded.length}` +
-      ` (evaluated ${steps('evaluated').toFixed(1)}, instantiated ${steps('instantiated').toFixed(1)}, Go runtime up ${steps('initialized').toFixed(1)}, list open ${steps('ready').toFixed(1)})`);
-  }
-  console.log(`  Chromium SW start -> 1M list loaded from IndexedDB: ${sw.summary.readyMsStored1M.toFixed(1)} ms median of ${sw.stored.length}; load() of 1M in the SW ${sw.summary.loadMs1M.toFixed(0)} ms`);
+  swLine('shipped', sw);
+  for (const [name, v] of Object.entries(sw.compare ?? {})) swLine(name, v);
+  if (sw.summary.readyMsStored1M !== undefined) console.log(`  Chromium SW start -> 1M list loaded from IndexedDB: ${sw.summary.readyMsStored1M.toFixed(1)} ms median of ${sw.stored.length}; load() of 1M in the SW ${sw.summary.loadMs1M.toFixed(0)} ms`);
   console.log(`  ${sw.chromium}`);
+}
+// The shipped checker against the others, same run.
+for (const other of ['plain', 'base']) {
+  const parts = [];
+  if (nodeStart.wasip1 && nodeStart[other]) parts.push(`Node first answer ${(nodeStart.wasip1 / nodeStart[other]).toFixed(2)}×`);
+  const o = sw?.compare?.[other];
+  if (o) {
+    parts.push(`SW ready ${(sw.summary.readyMsEmbedded / o.summary.readyMsEmbedded).toFixed(2)}×`);
+    parts.push(`SW ready, module from the package ${(sw.summary.readyMsEmbeddedFromPackage / o.summary.readyMsEmbeddedFromPackage).toFixed(2)}×`);
+    parts.push(`first start after install ${(sw.summary.readyMsInstall / o.summary.readyMsInstall).toFixed(2)}×`);
+  }
+  const b = boundary?.[other];
+  if (b && boundary.wasip1) parts.push(`Node checkMany per URL (default list) ${(median(boundary.wasip1.checkMany) / median(b.checkMany)).toFixed(2)}×`);
+  if (o?.perURL) parts.push(`SW checkMany per URL (1M list) ${(median(sw.perURL.batch) / median(o.perURL.batch)).toFixed(2)}×`);
+  if (parts.length) console.log(`  shipped / ${other}: ${parts.join(', ')}`);
 }
 console.log('\nmodule size (bytes)');
 for (const [k, v] of Object.entries(size)) if (v) console.log(`  ${k.padEnd(11)} raw ${String(v.raw).padStart(9)}  gzip ${String(v.gzip).padStart(9)}`);
+const [linked] = load('linked.json');
+if (linked) {
+  console.log(`\nlinked (unstripped build): ${linked.codeBytes} code bytes in ${linked.functions} functions, ${linked.dataBytes} data bytes; largest packages by code:`);
+  for (const [pkg, p] of Object.entries(linked.packages)) console.log(`  ${String(p.code).padStart(9)}  ${pkg}`);
+}

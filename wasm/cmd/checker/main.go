@@ -8,19 +8,33 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"unsafe"
 
 	"github.com/redflag/redflag/lists/check"
+	"github.com/redflag/redflag/lists/lookalike"
 	"github.com/redflag/redflag/wasm/checker"
 	"github.com/redflag/redflag/wasm/protocol"
 )
 
-// main is never called in a reactor: JavaScript calls _initialize, then
-// the exports below.
+// main is never called in a reactor: _initialize runs the package
+// initialization (at build time, in the shipped module: wasm/PROTOCOL.md,
+// "Pre-initialized"), then JavaScript calls the exports below.
 func main() {}
+
+// init opens the embedded default list, so that the module pre-initialized
+// at build time starts with it open and rf_init has nothing left to do.
+// It also builds what the checking path would build on its first use (the
+// look-alike code's table of popular names), so that it is in the snapshot
+// too rather than in the first verdict.
+func init() {
+	state, initErr = checker.New()
+	lookalike.WellKnownFold("")
+	if initErr == nil {
+		infoJSON = state.Info().JSON()
+	}
+}
 
 var (
 	state   *checker.Checker
@@ -30,6 +44,9 @@ var (
 	header  []byte
 	results protocol.Results
 	inputs  []string
+	// infoJSON is rf_info's answer until the list or the keys change: made
+	// in init, so that the answer start-up asks for is in the snapshot.
+	infoJSON []byte
 )
 
 func addr[T any](b []T) uint32 {
@@ -45,36 +62,43 @@ func respond(b []byte) uint32 {
 	return uint32(len(b))
 }
 
-// respondJSON answers a control call.
-func respondJSON(v any) uint32 {
-	b, err := json.Marshal(v)
-	if err != nil {
-		b = []byte(`{"ok":false,"error":"checker: cannot encode answer"}`)
+// respondStatus answers a control call with a status.
+func respondStatus(st status) uint32 {
+	o := protocol.NewObject(nil)
+	o.Bool("ok", st.OK)
+	o.Uint("version", st.Version)
+	if st.Error != "" {
+		o.String("error", st.Error)
 	}
-	return respond(b)
+	if len(st.KeyIDs) > 0 {
+		o.Strings("keyIds", st.KeyIDs)
+	}
+	return respond(o.Bytes())
 }
 
 // guard turns a panic into an error answer, so that no input can take the
 // module down with it.
 func guard(what string) {
 	if p := recover(); p != nil {
-		respondJSON(status{Error: fmt.Sprintf("checker: %s failed: %v", what, p)})
+		respondStatus(status{Error: fmt.Sprintf("checker: %s failed: %v", what, p)})
 	}
 }
 
+// status is the answer of a control call (wasm/PROTOCOL.md).
 type status struct {
-	OK      bool     `json:"ok"`
-	Version uint64   `json:"version"`
-	Error   string   `json:"error,omitempty"`
-	KeyIDs  []string `json:"keyIds,omitempty"`
+	OK      bool
+	Version uint64
+	Error   string
+	KeyIDs  []string
 }
 
 // answerUpdate answers a call that may have replaced the list.
 func answerUpdate(err error) uint32 {
+	infoJSON = nil
 	if err != nil {
-		return respondJSON(failed(err))
+		return respondStatus(failed(err))
 	}
-	return respondJSON(current())
+	return respondStatus(current())
 }
 
 func current() status {
@@ -89,16 +113,15 @@ func failed(err error) status {
 	return s
 }
 
+// rf_init answers whether the embedded list opened (init did the work).
+//
 //go:wasmexport rf_init
 func rfInit() (n uint32) {
 	defer guard("init")
-	if state == nil && initErr == nil {
-		state, initErr = checker.New()
-	}
 	if initErr != nil {
-		return respondJSON(failed(initErr))
+		return respondStatus(failed(initErr))
 	}
-	return respondJSON(current())
+	return respondStatus(current())
 }
 
 //go:wasmexport rf_buffer
@@ -182,21 +205,25 @@ func rfApplyDelta(n uint32) uint32 {
 //go:wasmexport rf_add_keys
 func rfAddKeys(n uint32) uint32 {
 	defer guard("addTrustedKeys")
+	infoJSON = nil
 	ids, err := state.AddTrustedKeys(strings.Split(string(in[:n]), "\n"))
 	if err != nil {
-		return respondJSON(failed(err))
+		return respondStatus(failed(err))
 	}
 	st := current()
 	for _, id := range ids {
 		st.KeyIDs = append(st.KeyIDs, id.String())
 	}
-	return respondJSON(st)
+	return respondStatus(st)
 }
 
 //go:wasmexport rf_info
 func rfInfo() uint32 {
 	defer guard("info")
-	return respondJSON(state.Info())
+	if infoJSON == nil {
+		infoJSON = state.Info().JSON()
+	}
+	return respond(infoJSON)
 }
 
 // rf_snapshot makes the current snapshot's own bytes the output region
