@@ -62,6 +62,7 @@ func (a *API) Register(g *echo.Group) {
 	g.GET("/whoami", a.whoami)
 	g.GET("/lists", a.lists)
 	g.POST("/lists", a.createList)
+	g.PATCH("/lists/:name", a.updateList)
 	g.GET("/lists/:name/entries", a.entries)
 	g.POST("/lists/:name/validate", a.validate)
 	g.GET("/lists/:name/changes", a.changes)
@@ -178,16 +179,27 @@ func (a *API) lists(c echo.Context) error {
 }
 
 func (a *API) createList(c echo.Context) error {
-	var req struct {
-		Name string `json:"name"`
-	}
+	var req workflow.ListSettings
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	if err := a.W.CreateList(c.Request().Context(), actor(c), req.Name); err != nil {
+	if err := a.W.CreateList(c.Request().Context(), actor(c), req); err != nil {
 		return fail(c, err)
 	}
 	return c.JSON(http.StatusCreated, map[string]string{"name": req.Name})
+}
+
+// updateList changes a list's description or browser-names setting.
+func (a *API) updateList(c echo.Context) error {
+	var req workflow.ListSettings
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	l, err := a.W.UpdateList(c.Request().Context(), actor(c), c.Param("name"), req)
+	if err != nil {
+		return fail(c, err)
+	}
+	return c.JSON(http.StatusOK, l)
 }
 
 // EntryRow is one entry in a page.

@@ -56,23 +56,27 @@ type adminEnv struct {
 	limit                          int
 	edge                           edgeEnv
 	source                         sourceEnv
+	lists                          listEnv
 }
 
 var adminCmds = map[string]adminCmd{
-	"propose":  {"propose adding and removing entries", "[--add PATTERN]... [--remove PATTERN]... [--file ENTRIES.tsv] [PATTERN]...", runPropose, proposeFlags},
-	"import":   {"propose every entry of a list file (plain, hosts, Adblock, CSV, STIX), in batches with progress", "FILE", runAdminImport, importFlags},
-	"changes":  {"list changes (--state pending to see the review queue)", "", runChanges, nil},
-	"show":     {"show a change and its first items", "ID", runShow, nil},
-	"approve":  {"approve a pending change (not your own, unless review is off)", "ID", runReview(true), nil},
-	"reject":   {"reject a pending change with --comment", "ID", runReview(false), nil},
-	"publish":  {"publish the list's approved changes as a new signed version (and push it to --edge)", "", runPublish, edgeFlags},
-	"edge":     {"push the published objects to the edge Worker (--edge URL)", "", runEdge, edgeFlags},
-	"rollback": {"propose restoring an earlier version's content (--to VERSION)", "", runRollback, nil},
-	"history":  {"list published versions with sizes and delta sizes", "", runHistory, nil},
-	"audit":    {"show the audit log (filters: --actor --action --since --until)", "", runAudit, nil},
-	"entries":  {"page or search the list's entries (--q TEXT)", "", runEntries, nil},
-	"whoami":   {"show the token's name and role", "", runWhoAmI, nil},
-	"source":   {"follow feeds: add, list, show, pull, edit, disable and enable a list's sources", sourceUsage, runSource, sourceFlags},
+	"propose":     {"propose adding and removing entries", "[--add PATTERN]... [--remove PATTERN]... [--file ENTRIES.tsv] [PATTERN]...", runPropose, proposeFlags},
+	"import":      {"propose every entry of a list file (plain, hosts, Adblock, CSV, STIX), in batches with progress", "FILE", runAdminImport, importFlags},
+	"changes":     {"list changes (--state pending to see the review queue)", "", runChanges, nil},
+	"show":        {"show a change and its first items", "ID", runShow, nil},
+	"approve":     {"approve a pending change (not your own, unless review is off)", "ID", runReview(true), nil},
+	"reject":      {"reject a pending change with --comment", "ID", runReview(false), nil},
+	"publish":     {"publish the list's approved changes as a new signed version (and push it to --edge)", "", runPublish, edgeFlags},
+	"edge":        {"push the published objects to the edge Worker (--edge URL)", "", runEdge, edgeFlags},
+	"rollback":    {"propose restoring an earlier version's content (--to VERSION)", "", runRollback, nil},
+	"history":     {"list published versions with sizes and delta sizes", "", runHistory, nil},
+	"audit":       {"show the audit log (filters: --actor --action --since --until)", "", runAudit, nil},
+	"entries":     {"page or search the list's entries (--q TEXT)", "", runEntries, nil},
+	"whoami":      {"show the token's name and role", "", runWhoAmI, nil},
+	"source":      {"follow feeds: add, list, show, pull, edit, disable and enable a list's sources", sourceUsage, runSource, sourceFlags},
+	"lists":       {"show every list with its settings", "", runLists, nil},
+	"list-create": {"make a new list (--description, --browser-names=false)", "NAME", runListCreate, listFlags},
+	"list-set":    {"change a list's --description or --browser-names", "NAME", runListSet, listFlags},
 }
 
 // Admin runs `redflag admin COMMAND`.

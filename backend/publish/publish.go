@@ -65,13 +65,17 @@ type DeltaRef struct {
 // Index is a list's index document: what its current version is and which
 // objects serve it.
 type Index struct {
-	Name     string     `json:"name"`
-	Version  uint64     `json:"version"`
-	Created  time.Time  `json:"created"`
-	Entries  int        `json:"entries"`
-	KeyID    string     `json:"key_id"`
-	Snapshot Blob       `json:"snapshot"`
-	Deltas   []DeltaRef `json:"deltas"` // ascending by From
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"` // what the list is, set by its publisher
+	// BrowserNames: the snapshot carries its names in clear for browsers'
+	// own blocking rules (lists/FORMAT.md, section 2).
+	BrowserNames bool       `json:"browser_names"`
+	Version      uint64     `json:"version"`
+	Created      time.Time  `json:"created"`
+	Entries      int        `json:"entries"`
+	KeyID        string     `json:"key_id"`
+	Snapshot     Blob       `json:"snapshot"`
+	Deltas       []DeltaRef `json:"deltas"` // ascending by From
 }
 
 // Delta returns the delta from version from, if one is published.
@@ -156,7 +160,7 @@ func Build(opt snapshot.Options, entries []entry.Entry, priv ed25519.PrivateKey,
 	v := &Version{Snapshot: s, Deltas: deltas}
 	v.Index = Index{
 		Name: s.Name, Version: s.Version, Created: s.Created, Entries: s.Entries,
-		KeyID: s.KeyID.String(), Snapshot: BlobOf(SnapshotKey(s.Name, s.Version), s.Bytes()),
+		KeyID: s.KeyID.String(), Snapshot: BlobOf(SnapshotKey(s.Name, s.Version), s.Bytes()), BrowserNames: s.HasBrowserNames(),
 		Deltas: []DeltaRef{},
 	}
 	for _, d := range deltas {

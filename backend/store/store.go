@@ -45,10 +45,15 @@ type Token struct {
 	Revoked bool      `json:"revoked"`
 }
 
-// List is a published or publishable list.
+// List is a published or publishable list and its settings.
 type List struct {
-	Name    string    `json:"name"`
-	Created time.Time `json:"created"`
+	Name        string    `json:"name"`
+	Created     time.Time `json:"created"`
+	Description string    `json:"description"` // what the list is, for people who subscribe to it
+	// BrowserNames: snapshots carry the names in clear for browsers' own
+	// blocking rules (lists/FORMAT.md, section 2); on unless the list's
+	// owner keeps its names out.
+	BrowserNames bool `json:"browser_names"`
 }
 
 // ChangeState is where a change is in review.
@@ -238,6 +243,8 @@ type Store interface {
 
 	Lists(ctx context.Context) ([]List, error)
 	CreateList(ctx context.Context, l List, ev Event) error
+	// UpdateList changes a list's description and settings.
+	UpdateList(ctx context.Context, l List, ev Event) error
 
 	// CreateChange stores a change and its first items. With an
 	// idempotency key already used by the same token it returns the

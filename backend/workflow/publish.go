@@ -36,12 +36,16 @@ func (s *Service) Publish(ctx context.Context, a Actor, list string, force bool)
 	var lastVersion uint64
 	if len(last) > 0 {
 		lastVersion = last[0].Version
-		if last[0].ApprovalSeq == seq && !force {
+		if last[0].ApprovalSeq == seq && !force && !st.settingsChanged.Load() {
 			return store.Version{}, fmt.Errorf("nothing approved since version %d (publish with force to re-sign it): %w", lastVersion, ErrConflict)
 		}
 	}
 	now := s.cfg.Now()
-	return s.build(ctx, a, list, st.content.Load(), seq, publish.NextVersion(lastVersion, now), now)
+	v, err := s.build(ctx, a, list, st.content.Load(), seq, publish.NextVersion(lastVersion, now), now)
+	if err == nil {
+		st.settingsChanged.Store(false)
+	}
+	return v, err
 }
 
 // build publishes set as version; the caller holds s.mu.
@@ -68,10 +72,16 @@ func (s *Service) build(ctx context.Context, a Actor, list string, set *content.
 	// collector from scanning the whole list several times per build.
 	// releaseMemory gives the peak back afterwards.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	built, err := publish.Build(snapshot.Options{Name: list, Version: version, Created: created}, set.Entries(), s.cfg.Key, previous)
+	settings, err := s.listSettings(ctx, list)
+	if err != nil {
+		return store.Version{}, err
+	}
+	built, err := publish.Build(snapshot.Options{Name: list, Version: version, Created: created, BrowserNames: settings.BrowserNames},
+		set.Entries(), s.cfg.Key, previous)
 	if err != nil {
 		return store.Version{}, fmt.Errorf("workflow: building %s@%d: %w", list, version, err)
 	}
+	built.Index.Description = settings.Description
 	signed := time.Now()
 	ix := built.Index
 	v := store.Version{List: list, Version: version, Created: ix.Created, PublishedBy: a.Name, PublishedToken: a.TokenID,

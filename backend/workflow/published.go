@@ -9,6 +9,7 @@ import (
 
 	"github.com/redflag/redflag/backend/public"
 	"github.com/redflag/redflag/backend/publish"
+	"github.com/redflag/redflag/lists/snapshot"
 )
 
 // published is what the public API serves, swapped whole on each
@@ -47,7 +48,18 @@ func (s *Service) refreshPublished(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		// Whether it carries names is in the snapshot (the setting may have
+		// changed since); its description is the list's now.
+		parsed, err := snapshot.Parse(snap)
+		if err != nil {
+			return fmt.Errorf("workflow: snapshot of %s@%d: %w", name, v.Version, err)
+		}
+		settings, err := s.listSettings(ctx, name)
+		if err != nil {
+			return err
+		}
 		ix := publish.Index{Name: name, Version: v.Version, Created: v.Created, Entries: v.Entries, KeyID: v.KeyID,
+			Description: settings.Description, BrowserNames: parsed.HasBrowserNames(),
 			Snapshot: publish.BlobOf(publish.SnapshotKey(name, v.Version), snap), Deltas: []publish.DeltaRef{}}
 		if ix.Snapshot.SHA256 != v.SHA256 {
 			return fmt.Errorf("workflow: snapshot of %s@%d does not match its recorded SHA-256", name, v.Version)

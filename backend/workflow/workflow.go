@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -80,6 +81,9 @@ type listState struct {
 	content       atomic.Pointer[content.Set]
 	seq           atomic.Int64 // approval sequence the content includes
 	pendingDeltas atomic.Int32 // background delta jobs running
+	// settingsChanged: the list's settings changed since its last
+	// publication, which the next one carries.
+	settingsChanged atomic.Bool
 }
 
 // Service runs the workflow. Its methods are safe for concurrent use;
@@ -181,7 +185,7 @@ func (s *Service) seed(ctx context.Context) error {
 		return err
 	}
 	opt := data.Options()
-	if err := s.st.CreateList(ctx, store.List{Name: opt.Name, Created: s.cfg.Now().UTC()},
+	if err := s.st.CreateList(ctx, store.List{Name: opt.Name, Created: s.cfg.Now().UTC(), Description: data.Description, BrowserNames: opt.BrowserNames},
 		System.event("list_create", opt.Name, map[string]string{"source": "lists/data"})); err != nil {
 		return err
 	}
@@ -219,10 +223,12 @@ func (s *Service) Content(name string) (*content.Set, error) {
 
 // ListInfo summarizes a list for admins.
 type ListInfo struct {
-	Name        string `json:"name"`
-	Entries     int    `json:"entries"`     // working content
-	Published   uint64 `json:"published"`   // current version, 0 if none
-	Unpublished bool   `json:"unpublished"` // approved changes not yet published
+	Name         string `json:"name"`
+	Description  string `json:"description"`
+	BrowserNames bool   `json:"browser_names"` // names published for browsers' own rules
+	Entries      int    `json:"entries"`       // working content
+	Published    uint64 `json:"published"`     // current version, 0 if none
+	Unpublished  bool   `json:"unpublished"`   // approved changes not yet published
 	// DeltasPending: deltas from older versions to the current one are
 	// still being made.
 	DeltasPending bool `json:"deltas_pending"`
@@ -240,14 +246,14 @@ func (s *Service) Lists(ctx context.Context) ([]ListInfo, error) {
 		if err != nil {
 			continue
 		}
-		info := ListInfo{Name: l.Name, Entries: st.content.Load().Len(), DeltasPending: st.pendingDeltas.Load() > 0}
+		info := ListInfo{Name: l.Name, Description: l.Description, BrowserNames: l.BrowserNames, Entries: st.content.Load().Len(), DeltasPending: st.pendingDeltas.Load() > 0}
 		vs, err := s.st.Versions(ctx, l.Name, 1)
 		if err != nil {
 			return nil, err
 		}
 		if len(vs) > 0 {
 			info.Published = vs[0].Version
-			info.Unpublished = vs[0].ApprovalSeq != st.seq.Load()
+			info.Unpublished = vs[0].ApprovalSeq != st.seq.Load() || st.settingsChanged.Load()
 		} else {
 			info.Unpublished = true
 		}
@@ -257,16 +263,21 @@ func (s *Service) Lists(ctx context.Context) ([]ListInfo, error) {
 }
 
 // CreateList creates an empty list.
-func (s *Service) CreateList(ctx context.Context, a Actor, name string) error {
+func (s *Service) CreateList(ctx context.Context, a Actor, l ListSettings) error {
 	if a.Role != store.Admin {
 		return fmt.Errorf("creating a list needs an admin token: %w", ErrForbidden)
 	}
+	name := l.Name
 	if err := validListName(name); err != nil {
+		return err
+	}
+	if err := l.validate(); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	err := s.st.CreateList(ctx, store.List{Name: name, Created: s.cfg.Now().UTC()}, a.event("list_create", name, nil))
+	err := s.st.CreateList(ctx, store.List{Name: name, Created: s.cfg.Now().UTC(), Description: l.description(), BrowserNames: l.browserNames()},
+		a.event("list_create", name, l))
 	if errors.Is(err, store.ErrExists) {
 		return fmt.Errorf("list %q already exists: %w", name, ErrConflict)
 	}
@@ -372,4 +383,84 @@ func (s *Service) releaseMemory() {
 			debug.FreeOSMemory()
 		}()
 	}
+}
+
+// ListSettings are what an admin sets of a list: when creating it, all
+// (BrowserNames on unless said); when changing it, what is given.
+type ListSettings struct {
+	Name         string  `json:"name,omitempty"`
+	Description  *string `json:"description,omitempty"`
+	BrowserNames *bool   `json:"browser_names,omitempty"`
+}
+
+// MaxDescriptionLen bounds a list's description.
+const MaxDescriptionLen = 500
+
+func (l ListSettings) validate() error {
+	if l.Description != nil && (len(*l.Description) > MaxDescriptionLen || strings.ContainsAny(*l.Description, "\x00\r\n")) {
+		return fmt.Errorf("description: one line of at most %d bytes: %w", MaxDescriptionLen, ErrInvalid)
+	}
+	return nil
+}
+
+func (l ListSettings) browserNames() bool { return l.BrowserNames == nil || *l.BrowserNames }
+
+func (l ListSettings) description() string {
+	if l.Description == nil {
+		return ""
+	}
+	return *l.Description
+}
+
+// UpdateList changes a list's description or its browser-names setting;
+// the next publication carries the change (as does a publish without new
+// approvals).
+func (s *Service) UpdateList(ctx context.Context, a Actor, name string, l ListSettings) (store.List, error) {
+	if a.Role != store.Admin {
+		return store.List{}, fmt.Errorf("changing a list needs an admin token: %w", ErrForbidden)
+	}
+	if err := l.validate(); err != nil {
+		return store.List{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.list(name)
+	if err != nil {
+		return store.List{}, err
+	}
+	cur, err := s.listSettings(ctx, name)
+	if err != nil {
+		return store.List{}, err
+	}
+	next := cur
+	if l.Description != nil {
+		next.Description = *l.Description
+	}
+	if l.BrowserNames != nil {
+		next.BrowserNames = *l.BrowserNames
+	}
+	if next == cur {
+		return cur, nil
+	}
+	if err := s.st.UpdateList(ctx, next, a.event("list_update", name, l)); err != nil {
+		return store.List{}, err
+	}
+	if next.BrowserNames != cur.BrowserNames {
+		st.settingsChanged.Store(true)
+	}
+	return next, nil
+}
+
+// listSettings reads one list's stored settings.
+func (s *Service) listSettings(ctx context.Context, name string) (store.List, error) {
+	ls, err := s.st.Lists(ctx)
+	if err != nil {
+		return store.List{}, err
+	}
+	for _, l := range ls {
+		if l.Name == name {
+			return l, nil
+		}
+	}
+	return store.List{}, fmt.Errorf("list %q: %w", name, ErrNotFound)
 }

@@ -2,6 +2,7 @@
 // snapshot, replaced at start by the newest good one stored, and by
 // updates. All checks go through here so the allowlist applies everywhere.
 import * as checker from '../checker/checker.js';
+import * as rules from './rules.js';
 import { loadList, saveList } from './store.js';
 import { allowlisted } from '../shared/settings.js';
 import { settings } from './config.js';
@@ -39,6 +40,13 @@ async function start() {
     timings.storedResult = r.ok ? `loaded ${r.version}` : `refused: ${r.error}`;
   }
   timings.ready = performance.now();
+  syncRules(s.values);
+}
+
+// syncRules keeps the browser's own blocking rules in step with the loaded
+// list and the allowlist (rules.js).
+function syncRules(values) {
+  return rules.sync(checker.info(), () => checker.browserNames(), values.allowlist);
 }
 
 // configure adds the keys a policy trusts (before a stored list or an
@@ -48,6 +56,7 @@ async function start() {
 let configuring = Promise.resolve();
 let trusted = '[]'; // the keys last added, as JSON
 export function configure(values) {
+  if (hasStarted) syncRules(values);
   const keys = JSON.stringify(values.trustedKeys);
   if (keys === trusted) return configuring;
   trusted = keys;
@@ -128,6 +137,7 @@ export async function replace(bytes, { isDelta, etag }) {
   if (!r.ok) return r;
   const { name } = await checker.info();
   await saveList(name, { bytes: await checker.snapshotBytes(), version: r.version, etag });
+  await syncRules(await currentValues());
   return r;
 }
 

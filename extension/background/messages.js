@@ -5,6 +5,7 @@ import '../shared/protocol.js';
 import { api } from '../shared/browser.js';
 import * as list from './list.js';
 import * as updater from './updater.js';
+import * as rules from './rules.js';
 import { allow, continueTo, navigationTimings, shouldWarn } from './navigation.js';
 import { settings } from './config.js';
 
@@ -56,11 +57,12 @@ const handlers = {
   },
 
   async [Msg.STATUS]() {
-    const [info, update, s, alarm] = await Promise.all([list.info(), updater.readState(), settings(), api.alarms.get(updater.ALARM)]);
+    const [info, update, s, alarm, browserRules] = await Promise.all([list.info(), updater.readState(), settings(), api.alarms.get(updater.ALARM), rules.status()]);
     return {
       list: info,
       update: { ...update, nextAt: alarm?.scheduledTime ?? null },
       settings: s,
+      browserRules,
       timings: { start: list.startTimings(), navigation: navigationTimings() },
     };
   },

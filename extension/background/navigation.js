@@ -11,14 +11,20 @@
 // a second look for navigations that reach a listed site by a server
 // redirect, which onBeforeNavigate does not see.
 //
-// Why not declarativeNetRequest: its rules need host names, and the list
-// holds only fingerprints of them (which keeps the list from being a
-// directory of the sites), so the browser cannot match them itself.
+// In Chromium, where the list publishes its names, the browser blocks
+// listed sites itself (rules.js: declarativeNetRequest), before any of
+// this runs; the blocked navigation's error brings the warning page
+// (onBlocked), and webNavigation stays the path for names the rules do not
+// cover and for cautions.
 import { api } from '../shared/browser.js';
 import * as list from './list.js';
+import * as rules from './rules.js';
 import { settings, valuesNow } from './config.js';
 
-const timings = { navigations: 0, checkMs: [], passedWhileLoading: 0, detouredWhileLoading: 0 };
+const timings = { navigations: 0, checkMs: [], passedWhileLoading: 0, detouredWhileLoading: 0, blockedByBrowser: 0, blocked: [] };
+// When each tab's last top-level navigation began (webNavigation's
+// timeStamp): how long a blocked one took to show the warning.
+const navigationStarts = new Map();
 const MAIN_FRAME = { urls: ['http://*/*', 'https://*/*'], types: ['main_frame'] };
 
 // Only Firefox has getBrowserInfo; only its blocking listeners may answer
@@ -27,6 +33,7 @@ const blockingMayWait = typeof api.runtime.getBrowserInfo === 'function';
 
 export function register() {
   api.tabs.onRemoved.addListener((tabId) => forget(tabId));
+  if (rules.available) api.webNavigation.onErrorOccurred.addListener(onBlocked);
   if (api.webRequest?.onBeforeRequest && blockingMayWait) {
     // Firefox (its build asks for webRequestBlocking): the top-level
     // request waits for the verdict. Server redirects come through here
@@ -94,12 +101,13 @@ export async function allow(tabId, match) {
   await loadingProceeds;
   if (proceeded(tabId, match)) return;
   proceeds.set(tabId, [...(proceeds.get(tabId) ?? []), match]);
-  await api.storage.session.set({ [allowKey(tabId)]: proceeds.get(tabId) });
+  await Promise.all([api.storage.session.set({ [allowKey(tabId)]: proceeds.get(tabId) }), rules.allowInTab(tabId, match)]);
 }
 
 function forget(tabId) {
   proceeds.delete(tabId);
-  return api.storage.session.remove(allowKey(tabId));
+  navigationStarts.delete(tabId);
+  return Promise.all([api.storage.session.remove(allowKey(tabId)), rules.forgetTab(tabId)]);
 }
 
 // Cautions continued past: registrable domains the person chose to go on
@@ -133,13 +141,29 @@ function timed(t0) {
 }
 
 // warns tells whether the top-level navigation d must show the warning
-// page instead; counted (navigationTimings) when count is true.
-async function warns(d, count) {
+// page instead; counted (navigationTimings) when count is true. With
+// unlessBlocked, not when the browser's rules block it (onBlocked warns).
+async function warns(d, count, { unlessBlocked = false } = {}) {
   if (d.frameId !== 0 || d.tabId < 0 || !/^https?:/.test(d.url)) return false;
   const t0 = performance.now();
   const r = await list.check(d.url);
   if (count) timed(t0);
+  if (unlessBlocked && list.listed(r) && rules.covers(r)) return false;
   return (list.listed(r) || list.cautioned(r)) && shouldWarn(d.tabId, r);
+}
+
+// onBlocked shows the warning page for a top-level navigation the
+// browser's rules blocked (an ad blocker's block is told apart by the
+// check: only a listed site is warned about).
+async function onBlocked(d) {
+  if (d.frameId !== 0 || d.error !== 'net::ERR_BLOCKED_BY_CLIENT' || d.tabId < 0 || !/^https?:/.test(d.url)) return;
+  const r = await list.check(d.url);
+  if (!list.listed(r) || !(await shouldWarn(d.tabId, r))) return;
+  timings.blockedByBrowser++;
+  const start = navigationStarts.get(d.tabId);
+  timings.blocked.push({ url: d.url, navigationAt: start?.url === d.url ? start.at : null, blockedAt: d.timeStamp, warningAt: Date.now() });
+  if (timings.blocked.length > 20) timings.blocked.shift();
+  await api.tabs.update(d.tabId, { url: warningUrl(d.url) });
 }
 
 // shouldWarn tells whether the check result r is to be warned about in
@@ -184,12 +208,13 @@ function canAnswerNow() {
 }
 
 async function guard(d, phase) {
+  if (phase === 'before' && d.frameId === 0) navigationStarts.set(d.tabId, { url: d.url, at: d.timeStamp });
   // The blocking listener answers every request it can (it sees redirects
   // hop by hop too); this one is for the worker's first moments. Were the
   // list to come in between the two events, both would send the tab to the
   // same warning page.
   if (holding === true && canAnswerNow()) return;
-  if (await warns(d, phase === 'before')) await api.tabs.update(d.tabId, { url: warningUrl(d.url) });
+  if (await warns(d, phase === 'before', { unlessBlocked: true })) await api.tabs.update(d.tabId, { url: warningUrl(d.url) });
 }
 
 // intercept holds a top-level request until the verdict (Firefox).
@@ -223,5 +248,7 @@ export function navigationTimings() {
     requestsHeld: holding === true || (blockingMayWait && Boolean(api.webRequest?.onBeforeRequest)),
     passedWhileLoading: timings.passedWhileLoading,
     detouredWhileLoading: timings.detouredWhileLoading,
+    blockedByBrowser: timings.blockedByBrowser,
+    blocked: [...timings.blocked],
   };
 }

@@ -32,6 +32,8 @@
 //   checker.info();                 // { name, version, created, entries, keys,
 //                                   //   markers, provenances, bloomBits,
 //                                   //   bloomHashes, keyId, bytes, trustedKeys }
+//   checker.browserNames();         // the listed names in clear for browser
+//                                   // rules, or null if the list keeps them out
 //   checker.snapshotBytes();        // the current signed snapshot (a copy), to
 //                                   // store after a successful update
 //   await checker.load(bytes);      // a newer signed snapshot of the same list
@@ -228,6 +230,21 @@ export function checkMany(inputs, { verdictOnly = false, lookAlikes = true } = {
 /** Describes the current list and the trusted keys. */
 export function info() {
   return control(() => exports.rf_info());
+}
+
+/**
+ * The current list's names in clear, for the browser's own blocking rules
+ * (lists/FORMAT.md, section 2): entry patterns such as 'cloudfox.cloud' and
+ * 'github.com/some-user/', ascending; null when the list does not publish
+ * them.
+ */
+export function browserNames() {
+  if (!info().namesPublished) return null;
+  return call(() => {
+    const n = exports.rf_names();
+    const at = exports.rf_output();
+    return n === 0 ? [] : decoder.decode(bytes().subarray(at, at + n)).split('\n');
+  });
 }
 
 /** A copy of the current signed snapshot. */

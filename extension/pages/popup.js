@@ -24,10 +24,24 @@ async function showStatus() {
   $('connection').textContent = !navigator.onLine
     ? t('offline')
     : reachable ? t('onlineServerReachable', [s.settings.values.updateUrl]) : t('onlineServerUnknown');
-  $('protection').textContent = t(s.timings.navigation.requestsHeld ? 'protectionHeld' : 'protectionWarned');
+  $('protection').textContent = protection(s);
   $('update-error').hidden = !u.lastError;
   $('update-error').textContent = u.lastError ? t('updateFailed', [when(u.lastAttempt), u.lastError]) : '';
   document.body.dataset.status = 'ready';
+}
+
+// protection says what happens on the way to a listed site: the request is
+// held for the verdict (Firefox, the managed build), the browser blocks it
+// by its own rules (Chromium, where the list publishes its names), or the
+// page is replaced as it starts loading.
+function protection(s) {
+  if (s.timings.navigation.requestsHeld) return t('protectionHeld');
+  const r = s.browserRules;
+  if (r?.available && r.blocked > 0) {
+    const n = (x) => Number(x).toLocaleString();
+    return r.blocked === r.names ? t('protectionBrowserBlocks', [n(r.blocked)]) : t('protectionBrowserBlocksSome', [n(r.blocked), n(r.names)]);
+  }
+  return t('protectionWarned');
 }
 
 function showResult(r) {

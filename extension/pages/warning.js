@@ -85,6 +85,7 @@ async function main() {
     $('report').rel = 'noopener noreferrer';
     $('report').hidden = false;
   }
+  document.body.dataset.readyAt = String(Date.now());
   document.body.dataset.ready = 'true';
 }
 
@@ -113,6 +114,7 @@ function showCaution(result) {
   $('proceed').textContent = t('continueToSite');
   $('proceed').hidden = false;
   $('proceed').addEventListener('click', () => ask(Msg.PROCEED, { url }).catch(showError));
+  document.body.dataset.readyAt = String(Date.now());
   document.body.dataset.ready = 'true';
 }
 

@@ -132,7 +132,12 @@ test('Firefox: the document page reports the listed email and link of a PDF and 
   const input = await page.waitForSelector('#files');
   const dir = fileURLToPath(new URL('../../lists/document/testdata/', import.meta.url));
   await input.uploadFile(dir + 'resume-listed.pdf', dir + 'resume-listed.docx', dir + 'encrypted.pdf');
-  await page.waitForFunction(() => document.querySelectorAll('article.file').length === 3 && document.body.dataset.busy === 'false', { timeout: 60000 });
+  await page.waitForFunction(() => document.querySelectorAll('article.file').length === 3 && document.body.dataset.busy === 'false', { timeout: 60000 })
+    .catch(async (e) => {
+      // Say what the page shows, so a failure explains itself.
+      const shown = await page.evaluate(() => `${document.querySelectorAll('article.file').length} files, busy=${document.body.dataset.busy}: ${document.body.innerText.slice(0, 800)}`).catch((err) => String(err));
+      throw new Error(`${e.message}; the page shows ${shown}`);
+    });
   const listed = await page.$$eval('article.file', (fs) => fs.map((f) => [f.dataset.file,
     [...f.querySelectorAll('tr.finding')].map((r) => `${r.dataset.verdict} ${r.querySelector('.input').textContent} @ ${r.querySelector('.where').textContent}`),
     [...f.querySelectorAll('.problem')].map((p) => p.textContent)]));

@@ -74,8 +74,9 @@ export function firefoxManifest(m) {
   // Firefox lets an MV3 extension hold a top-level request until the
   // checker has answered (background/navigation.js), so the listed site
   // never receives it. That needs the request's host, hence every http(s)
-  // host, and the warning page must be a redirect target.
-  f.permissions = [...m.permissions, 'webRequest', 'webRequestBlocking'];
+  // host, and the warning page must be a redirect target. It needs no
+  // browser rules (background/rules.js).
+  f.permissions = [...m.permissions.filter((p) => p !== 'declarativeNetRequest'), 'webRequest', 'webRequestBlocking'];
   f.host_permissions = [...m.host_permissions, ...ALL_WEB_HOSTS];
   f.web_accessible_resources = [{ resources: ['pages/warning.html'], matches: ALL_WEB_HOSTS }];
   // Firefox reads managed settings from enterprise policies

@@ -30,6 +30,10 @@ const (
 	ContentSHA256 = "245473ba3cdb8f80b6bb422d0cb302b3fa03e89170b506da2e3fd1bf463eefd7"
 )
 
+// Description says what the default list is, for people who subscribe to
+// it.
+const Description = "The 17 domains the US Department of Justice seized on 2023-10-17 from North Korean IT workers posing as US IT companies"
+
 // Created is the default list's creation time.
 var Created = time.UnixMilli(Version).UTC()
 
@@ -69,7 +73,9 @@ func Entries() ([]entry.Entry, error) {
 
 // Options returns the snapshot options of the default list.
 func Options() snapshot.Options {
-	return snapshot.Options{Name: Name, Version: Version, Created: Created}
+	// Its names are public (the seizure was announced): published for the
+	// browser's own blocking rules.
+	return snapshot.Options{Name: Name, Version: Version, Created: Created, BrowserNames: true}
 }
 
 // SnapshotBytes returns the embedded default snapshot.

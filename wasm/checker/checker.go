@@ -161,6 +161,13 @@ type Info struct {
 	BloomHashes int      `json:"bloomHashes"`
 	KeyID       string   `json:"keyId"`
 	Bytes       int      `json:"bytes"`
+	// NamesPublished says whether the list carries its names in clear for
+	// the browser's own rules (lists/FORMAT.md, section 2), BrowserNames how
+	// many.
+	NamesPublished bool `json:"namesPublished"`
+	BrowserNames   int  `json:"browserNames"`
+	// LookAlikeTargets counts the listed names with look-alikes.
+	LookAlikeTargets int `json:"lookAlikeTargets"`
 	TrustedKeys []string `json:"trustedKeys"` // ids of every key trusted now
 }
 
@@ -171,6 +178,7 @@ func (c *Checker) Info() Info {
 		Name: st.Name, Version: st.Version, Created: st.Created.UTC().Format(time.RFC3339),
 		Entries: st.Entries, Keys: st.Keys, Markers: st.Markers, Provenances: st.Provenances,
 		BloomBits: st.BloomBits, BloomHashes: st.BloomHashes, KeyID: st.KeyID, Bytes: st.Bytes,
+		NamesPublished: c.list.HasBrowserNames(), BrowserNames: st.BrowserNames, LookAlikeTargets: st.LookAlikeTargets,
 		TrustedKeys: []string{},
 	}
 	for _, id := range c.trust.IDs() {

@@ -19,6 +19,9 @@ func (in Info) JSON() []byte {
 	o.Int("bloomHashes", in.BloomHashes)
 	o.String("keyId", in.KeyID)
 	o.Int("bytes", in.Bytes)
+	o.Bool("namesPublished", in.NamesPublished)
+	o.Int("browserNames", in.BrowserNames)
+	o.Int("lookAlikeTargets", in.LookAlikeTargets)
 	o.Strings("trustedKeys", in.TrustedKeys)
 	return o.Bytes()
 }

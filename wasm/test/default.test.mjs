@@ -104,3 +104,11 @@ test('a large batch crosses once and answers every input', async () => {
   assert.equal(out.filter((r) => r.verdict === 'seized').length, 200);
   assert.equal(out[19999].canonical, 'https://site19999.example/p?i=19999');
 });
+
+test('browserNames gives the default list\'s names for the browser\'s own rules', async () => {
+  await checker.ready;
+  assert.equal(checker.info().namesPublished, true);
+  assert.equal(checker.info().browserNames, 17);
+  assert.deepEqual(checker.browserNames(), [...doj].sort());
+  assert.equal(checker.info().lookAlikeTargets, 17);
+});

@@ -61,8 +61,9 @@ function writeEntries(file, rows) {
 }
 
 // makeLists builds, in a fresh temporary directory, with key "a" (and an
-// untrusted key "b"): v0 < v1 < v2 < v3 of the list named like the default
-// one, versions above base, the delta v1 -> v2, and v2 signed by "b".
+// untrusted key "b"): v0 < v1 < v2 < v3 < v4 of the list named like the
+// default one, versions above base (v4 without its names in clear), the
+// delta v1 -> v2, and v2 signed by "b".
 export function makeLists(base) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redflag-lists-'));
   const f = (name) => path.join(dir, name);
@@ -73,14 +74,15 @@ export function makeLists(base) {
   }
   writeEntries(f('v1.tsv'), entriesV1);
   writeEntries(f('v2.tsv'), entriesV2);
-  const versions = { v0: base + 5, v1: base + 10, v2: base + 20, v3: base + 30 };
-  const build = (key, tsv, version, out) =>
-    redflag(['build', '--key', f(`${key}.key`), '--name', 'default', '--version', String(version), '--out', f(out), f(tsv)]);
+  const versions = { v0: base + 5, v1: base + 10, v2: base + 20, v3: base + 30, v4: base + 40 };
+  const build = (key, tsv, version, out, ...flags) =>
+    redflag(['build', '--key', f(`${key}.key`), '--name', 'default', '--version', String(version), '--out', f(out), ...flags, f(tsv)]);
   build('a', 'v1.tsv', versions.v0, 'v0.snap');
   build('a', 'v1.tsv', versions.v1, 'v1.snap');
   build('a', 'v2.tsv', versions.v2, 'v2.snap');
   build('b', 'v2.tsv', versions.v2, 'v2-untrusted.snap');
   build('a', 'v2.tsv', versions.v3, 'v3.snap');
+  build('a', 'v2.tsv', versions.v4, 'v4-no-names.snap', '--browser-names=false');
   redflag(['diff', '--key', f('a.key'), '--out', f('v1-v2.delta'), f('v1.snap'), f('v2.snap')]);
   const read = (name) => new Uint8Array(fs.readFileSync(f(name)));
   return {

@@ -122,3 +122,15 @@ test('the bytes WebCrypto verified are the bytes loaded, even if the caller chan
   assert.deepEqual(r, { ok: true, version: lists.versions.v3, verifiedBy: 'webcrypto' });
   assert.deepEqual(checker.snapshotBytes(), lists.read('v3.snap'));
 });
+
+test('a list that keeps its names out gives no browser names; one that publishes them does', async () => {
+  assert.equal(checker.info().version, lists.versions.v3);
+  const names = checker.browserNames();
+  assert.ok(names.length > 0 && names.every((n) => typeof n === 'string' && n.length > 0));
+  assert.deepEqual(names, [...names].sort());
+  const r = await checker.load(lists.read('v4-no-names.snap'));
+  assert.equal(r.ok, true, r.error);
+  assert.equal(checker.info().namesPublished, false);
+  assert.equal(checker.browserNames(), null);
+  assert.equal(checker.check('https://new-front.com/').verdict, 'seized', 'its exact matches still answer');
+});

@@ -37,6 +37,13 @@ CREATE TABLE IF NOT EXISTS lists (
 	name TEXT PRIMARY KEY,
 	created_ms INTEGER NOT NULL
 );
+-- Settings of a list; a list without a row (made before settings existed)
+-- has the defaults.
+CREATE TABLE IF NOT EXISTS list_settings (
+	list TEXT PRIMARY KEY REFERENCES lists(name),
+	description TEXT NOT NULL DEFAULT '',
+	browser_names INTEGER NOT NULL DEFAULT 1
+);
 CREATE TABLE IF NOT EXISTS changes (
 	id INTEGER PRIMARY KEY,
 	list TEXT NOT NULL REFERENCES lists(name),
@@ -324,7 +331,8 @@ func (d *DB) RevokeToken(ctx context.Context, id int64, ev store.Event) error {
 }
 
 func (d *DB) Lists(ctx context.Context) ([]store.List, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT name, created_ms FROM lists ORDER BY name`)
+	rows, err := d.db.QueryContext(ctx, `SELECT name, created_ms, coalesce(s.description, ''), coalesce(s.browser_names, 1)
+		FROM lists LEFT JOIN list_settings s ON s.list = lists.name ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
@@ -333,7 +341,7 @@ func (d *DB) Lists(ctx context.Context) ([]store.List, error) {
 	for rows.Next() {
 		var l store.List
 		var c int64
-		if err := rows.Scan(&l.Name, &c); err != nil {
+		if err := rows.Scan(&l.Name, &c, &l.Description, &l.BrowserNames); err != nil {
 			return nil, err
 		}
 		l.Created = fromMS(c)
@@ -349,6 +357,28 @@ func (d *DB) CreateList(ctx context.Context, l store.List, ev store.Event) error
 			if strings.Contains(err.Error(), "UNIQUE") {
 				return fmt.Errorf("sqlite: list %q: %w", l.Name, store.ErrExists)
 			}
+			return fmt.Errorf("sqlite: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO list_settings (list, description, browser_names) VALUES (?, ?, ?)`,
+			l.Name, l.Description, l.BrowserNames); err != nil {
+			return fmt.Errorf("sqlite: %w", err)
+		}
+		return appendAudit(ctx, tx, ev)
+	})
+}
+
+func (d *DB) UpdateList(ctx context.Context, l store.List, ev store.Event) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM lists WHERE name = ?`, l.Name).Scan(&n); err != nil {
+			return fmt.Errorf("sqlite: %w", err)
+		}
+		if n == 0 {
+			return fmt.Errorf("sqlite: list %q: %w", l.Name, store.ErrNotFound)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO list_settings (list, description, browser_names) VALUES (?, ?, ?)
+			ON CONFLICT (list) DO UPDATE SET description = excluded.description, browser_names = excluded.browser_names`,
+			l.Name, l.Description, l.BrowserNames); err != nil {
 			return fmt.Errorf("sqlite: %w", err)
 		}
 		return appendAudit(ctx, tx, ev)

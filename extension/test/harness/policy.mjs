@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { pack } from '../../tools/pack.mjs';
 
 export const POLICY_DIR = '/etc/chromium/policies/managed';
-const MANAGED_BUILD = fileURLToPath(new URL('../../build/chromium-managed', import.meta.url));
+const buildDir = (name) => fileURLToPath(new URL(`../../build/${name}`, import.meta.url));
 const PREFIX = 'redflag-test-';
 
 // policyWritable tells whether this run may set Chromium's policy.
@@ -25,10 +25,12 @@ export function policyWritable() {
   }
 }
 
-// deployByPolicy packs and serves the managed build and writes the policy
-// that force-installs it, with extensionPolicy as its managed settings.
-// close() removes the policy (and any a crashed run left behind).
-export async function deployByPolicy({ extensionPolicy = {} } = {}) {
+// deployByPolicy packs and serves a build (the managed one unless said)
+// and writes the policy that force-installs it, with extensionPolicy as its
+// managed settings. Installed this way an extension loads as a store
+// install does, early at browser start. close() removes the policy (and
+// any a crashed run left behind).
+export async function deployByPolicy({ extensionPolicy = {}, build = 'chromium-managed' } = {}) {
   removeTestPolicies();
   const scratch = mkdtempSync(join(tmpdir(), 'redflag-policy-'));
   const keyFile = join(scratch, 'packing-key.pem');
@@ -47,7 +49,7 @@ export async function deployByPolicy({ extensionPolicy = {} } = {}) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const addr = `127.0.0.1:${server.address().port}`;
 
-  const packed = pack({ dir: MANAGED_BUILD, keyFile, out: join(scratch, 'out'), codebase: `http://${addr}/redflag.crx` });
+  const packed = pack({ dir: buildDir(build), keyFile, out: join(scratch, 'out'), codebase: `http://${addr}/redflag.crx` });
   files['/redflag.crx'] = { file: packed.crx, type: 'application/x-chrome-extension' };
   files['/updates.xml'] = { file: packed.updates, type: 'text/xml' };
 

@@ -23,6 +23,7 @@ func runBuild(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 	version := fs.Uint64("version", 0, "list version (default: now in Unix milliseconds)")
 	createdFlag := fs.String("created", "", "creation time, RFC 3339 (default: the version's time)")
 	useDefault := fs.Bool("default", false, "build the shipped default list (lists/data) with its own name, version and time")
+	names := fs.Bool("browser-names", true, "publish the names in clear for the browser's own blocking rules (lists/FORMAT.md, section 2); false keeps them out")
 	if st, done := cmdline.Parse(fs, args); done {
 		return st
 	}
@@ -35,7 +36,7 @@ func runBuild(args []string, stdout, stderr io.Writer, _ io.Reader) int {
 		return cmdline.Fail(stderr, "build", exitUsage, "%v", err)
 	}
 	var entries []entry.Entry
-	opt := snapshot.Options{Name: *name, Version: *version}
+	opt := snapshot.Options{Name: *name, Version: *version, BrowserNames: *names}
 	if *useDefault {
 		if entries, err = data.Entries(); err != nil {
 			return cmdline.Fail(stderr, "build", exitUsage, "%v", err)

@@ -229,6 +229,27 @@ func rfInfo() uint32 {
 // rf_snapshot makes the current snapshot's own bytes the output region
 // (no copy; JavaScript copies them out before the next call).
 //
+// rf_names makes the current list's browser names (lists/FORMAT.md,
+// section 2), one a line, the output region; empty when the list does not
+// publish them.
+//
+//go:wasmexport rf_names
+func rfNames() uint32 {
+	defer guard("browserNames")
+	n := 0
+	for _, s := range state.List().Names {
+		n += len(s) + 1
+	}
+	b := make([]byte, 0, n)
+	for i, s := range state.List().Names {
+		if i > 0 {
+			b = append(b, '\n')
+		}
+		b = append(b, s...)
+	}
+	return respond(b)
+}
+
 //go:wasmexport rf_snapshot
 func rfSnapshot() uint32 {
 	defer guard("snapshotBytes")
