@@ -2,6 +2,11 @@
 // changes them.
 import { readSettings, onSettingsChanged } from '../shared/settings.js';
 
+// The policy may come late as the browser starts (readPolicyQuickly):
+// settings read meanwhile use the one last seen, and a read follows when
+// the real one differs.
+const POLICY_WAIT_MS = 40;
+
 // latest resolves to the newest read of the settings; a change starts a
 // new read, so nothing acts on settings older than the last change.
 let latest = read();
@@ -9,9 +14,17 @@ let now = null; // the values of the newest read that has finished
 const listeners = [];
 
 function read() {
-  const reading = readSettings();
-  reading.then((s) => { if (latest === reading) now = s.values; }, () => {});
+  const reading = readSettings({ policyWaitMs: POLICY_WAIT_MS });
+  reading.then((s) => {
+    if (latest === reading) now = s.values;
+    s.late?.then((changed) => { if (changed && latest === reading) reread(); });
+  }, () => {});
   return reading;
+}
+
+function reread() {
+  latest = read();
+  latest.then((s) => { for (const fn of listeners) fn(s); });
 }
 
 // settings resolves to {values, locked, problems}.
@@ -38,7 +51,4 @@ export function valuesNow() {
   return now;
 }
 
-onSettingsChanged(() => {
-  latest = read();
-  latest.then((s) => { for (const fn of listeners) fn(s); });
-});
+onSettingsChanged(reread);

@@ -92,12 +92,34 @@ export async function readPolicy() {
   }
 }
 
+// The policy last read, kept for readPolicyQuickly.
+const POLICY_SEEN_KEY = 'policyLastSeen';
+
+// readPolicyQuickly is readPolicy for the background, which must not wait:
+// as the browser starts, Chromium answers storage.managed only after
+// seconds (measured: 2.9 s with the worker woken by the first
+// navigation), and every verdict waits for the settings. If the policy
+// takes longer than waitMs, it returns the policy last seen instead, and
+// late, a promise of the real one.
+export async function readPolicyQuickly(waitMs) {
+  const real = readPolicy().then((p) => {
+    api.storage.local.set({ [POLICY_SEEN_KEY]: p }).catch(() => {});
+    return p;
+  });
+  const first = await Promise.race([real, new Promise((r) => setTimeout(() => r(undefined), waitMs))]);
+  if (first !== undefined) return { policy: first, late: null };
+  const seen = (await api.storage.local.get(POLICY_SEEN_KEY))[POLICY_SEEN_KEY] ?? {};
+  return { policy: seen, late: real };
+}
+
 // readSettings merges defaults, user settings and policy. It returns
-// {values, locked: [key], problems: [text]}: an invalid stored or policy
-// value is ignored (the next source applies) and reported.
-export async function readSettings() {
-  const [policy, stored] = await Promise.all([
-    readPolicy(),
+// {values, locked: [key], problems: [text], late}: an invalid stored or
+// policy value is ignored (the next source applies) and reported. With
+// policyWaitMs (the background), a policy slower than that is the one last
+// seen, and late resolves to the real one (else late is null).
+export async function readSettings({ policyWaitMs } = {}) {
+  const [{ policy, late }, stored] = await Promise.all([
+    policyWaitMs === undefined ? readPolicy().then((p) => ({ policy: p, late: null })) : readPolicyQuickly(policyWaitMs),
     api.storage.local.get(USER_KEY).then((r) => r[USER_KEY] ?? {}),
   ]);
   const values = { ...DEFAULTS };
@@ -116,7 +138,10 @@ export async function readSettings() {
       break;
     }
   }
-  return { values, locked, problems };
+  const result = { values, locked, problems };
+  // Not enumerable: settings are sent in messages, a promise cannot be.
+  Object.defineProperty(result, 'late', { value: late && late.then((p) => (JSON.stringify(p) === JSON.stringify(policy) ? null : p)) });
+  return result;
 }
 
 // saveSettings validates and stores the user's settings. It refuses

@@ -13,12 +13,11 @@ export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 // With byPolicy, no extension is loaded from a folder: the one a policy
 // force-installs (harness/policy.mjs) is awaited instead, and the browser
 // may fetch it (no --disable-background-networking).
-// startUrls are opened as the browser starts (on its command line).
-export async function launch({ proxy, extensionDir = EXTENSION_DIR, userDataDir, byPolicy = false, startUrls = [] } = {}) {
+export async function launch({ proxy, extensionDir = EXTENSION_DIR, userDataDir, byPolicy = false } = {}) {
   if (byPolicy) extensionDir = null;
   const ownDir = !userDataDir;
   const dir = userDataDir ?? mkdtempSync(join(tmpdir(), 'redflag-chromium-'));
-  const args = [...chromiumArgs({ proxy, extensionDir, byPolicy }), ...startUrls];
+  const args = chromiumArgs({ proxy, extensionDir, byPolicy });
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: false, // --headless=new above: the headless mode that runs extensions

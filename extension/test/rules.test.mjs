@@ -1,0 +1,266 @@
+// The regular Chromium build installed the way a store install loads it —
+// force-installed by policy (harness/policy.mjs), so that it loads early
+// at browser start — and the browser's own blocking rules
+// (background/rules.js). Asserted on the network: a listed site never
+// receives the request, also when it is opened as the browser starts.
+// Setting Chromium's policy needs root (CI runs as root); elsewhere the
+// tests are skipped and say why.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chromium } from 'playwright-core';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startNetwork } from './harness/network.mjs';
+import { launch, chromiumArgs, CHROMIUM } from './harness/browser.mjs';
+import { startPublisher } from './harness/publisher.mjs';
+import { controlPage, gotoWarning, waitForWarning } from './harness/extension.mjs';
+import { deployByPolicy, policyWritable, POLICY_DIR } from './harness/policy.mjs';
+
+const skip = policyWritable() ? false : `${POLICY_DIR} is not writable (run as root to test the policy-installed build)`;
+let net, publisher, deployment, dir, b, ctl;
+
+// deployed installs the regular build by policy once, for the tests that
+// need it, and waits until its rules cover the list.
+let setup;
+function deployed() {
+  setup ??= (async () => {
+    net = await startNetwork();
+    publisher = await startPublisher();
+    net.forward(publisher.addr);
+    deployment = await deployByPolicy({ build: 'chromium' });
+    net.forward(deployment.addr);
+    dir = mkdtempSync(join(tmpdir(), 'redflag-rules-'));
+    await start();
+    await ctl.setSettings({ updateUrl: publisher.url });
+    await rulesCover(17);
+  })();
+  return setup;
+}
+
+async function start() {
+  b = await launch({ proxy: net.proxy, byPolicy: true, userDataDir: dir });
+  assert.equal(b.id, deployment.id, 'the policy-installed extension is the one running');
+  ctl = await controlPage(b);
+  await ctl.ready();
+}
+
+// rulesCover waits until the browser's rules block n names.
+async function rulesCover(n) {
+  for (const deadline = Date.now() + 30000; ;) {
+    const s = await ctl.status();
+    if (s.browserRules?.blocked === n) return s.browserRules;
+    assert.ok(Date.now() < deadline, `rules block ${s.browserRules?.blocked} names, want ${n}: ${JSON.stringify(s.browserRules)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+after(async () => {
+  await b?.close();
+  await deployment?.close();
+  await publisher?.close();
+  await net?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+// reached counts the requests a host received (its favicon aside).
+const reached = (host, path) => net.log.filter((e) => e.host === host && e.path !== '/favicon.ico' && (path === undefined || e.path.startsWith(path))).length;
+
+test('installed by policy, the regular build has the browser block every listed name itself', { skip }, async () => {
+  await deployed();
+  const r = (await ctl.status()).browserRules;
+  assert.equal(r.available, true);
+  assert.equal(r.names, 17);
+  assert.equal(r.blocked, 17);
+  assert.equal(r.error, '');
+  const popup = await b.context.newPage();
+  await popup.goto(b.url('pages/popup.html'));
+  await popup.waitForSelector('body[data-status="ready"]');
+  assert.equal(await popup.textContent('#protection'), 'get no request: the browser blocks all 17 listed names itself');
+  await popup.close();
+});
+
+test('with the worker running, listed sites get no request: directly, a subdomain, a redirect, a clicked link, N of N', { skip }, async () => {
+  await deployed();
+  const page = await b.context.newPage();
+  const sites = ['http://silverstarchina.com/careers', 'http://jobs.cloudfox.cloud/apply', 'http://www.xinlusoft.com/', 'http://mycloudfox.com/a', 'http://edenprogram.com/x'];
+  for (const url of sites) {
+    await gotoWarning(page, url);
+    assert.equal(await page.textContent('#why'), 'Seized by US Department of Justice (E.D. Missouri) on 2023-10-17.', url);
+  }
+  await page.goto('http://redirector.example/go?to=http%3A%2F%2Fjinyang.asia%2Fjobs').catch(() => {});
+  await waitForWarning(page, 'http://jinyang.asia/jobs');
+  await page.goto('http://jobs.example/jobs/view/1');
+  await page.evaluate(() => {
+    const a = Object.assign(document.createElement('a'), { id: 'to-listed', href: 'http://danielliu.info/setup' });
+    a.textContent = 'setup';
+    document.body.prepend(a);
+  });
+  await page.click('#to-listed');
+  await waitForWarning(page, 'http://danielliu.info/setup');
+  assert.equal(reached('redirector.example'), 1, 'the clean site that redirects is reached');
+  for (const host of ['silverstarchina.com', 'jobs.cloudfox.cloud', 'www.xinlusoft.com', 'mycloudfox.com', 'edenprogram.com', 'jinyang.asia', 'danielliu.info']) {
+    assert.equal(reached(host), 0, `${host} received a request`);
+  }
+  const s = await ctl.status();
+  assert.ok(s.timings.navigation.blockedByBrowser >= 7, `warnings after a block: ${s.timings.navigation.blockedByBrowser}`);
+  await page.close();
+});
+
+test('a URL-prefix entry on a shared platform: only its pages get no request', { skip }, async () => {
+  await deployed();
+  const version = await publisher.publish(['guru.com/freelancers/fake-recruiter/'], { date: '2026-11-20', reference: 'https://security.acme.example/advisories/50' });
+  assert.equal((await ctl.ask({ type: 'updateNow' })).status.lastError, '');
+  assert.equal((await ctl.status()).list.version, version);
+  await rulesCover(18);
+  const page = await b.context.newPage();
+  await gotoWarning(page, 'http://www.guru.com/freelancers/fake-recruiter/portfolio');
+  await gotoWarning(page, 'http://www.guru.com/freelancers/fake-recruiter');
+  assert.equal(await page.textContent('#match'), 'guru.com/freelancers/fake-recruiter');
+  assert.equal(reached('www.guru.com', '/freelancers/fake-recruiter'), 0);
+  await page.goto('http://www.guru.com/freelancers/honest-person/');
+  assert.equal(await page.textContent('h1'), 'Welcome to www.guru.com');
+  await page.close();
+});
+
+test('Proceed anyway loads the site in that tab only', { skip }, async () => {
+  await deployed();
+  const page = await b.context.newPage();
+  await gotoWarning(page, 'http://foxysunstudio.com/');
+  assert.equal(reached('foxysunstudio.com'), 0);
+  await page.click('#proceed');
+  await page.waitForURL('http://foxysunstudio.com/');
+  assert.equal(await page.textContent('h1'), 'Welcome to foxysunstudio.com');
+  assert.equal(reached('foxysunstudio.com'), 1);
+  await page.goto('http://www.foxysunstudio.com/more');
+  assert.equal(await page.textContent('h1'), 'Welcome to www.foxysunstudio.com', 'the same site, the same tab');
+  const other = await b.context.newPage();
+  await gotoWarning(other, 'http://foxysunstudio.com/other-tab');
+  assert.equal(reached('foxysunstudio.com', '/other-tab'), 0, 'another tab is blocked again');
+  await other.close();
+  await page.close();
+});
+
+test('after an update that removes an entry, its site loads', { skip }, async () => {
+  await deployed();
+  const proposed = await publisher.admin('propose', '--json', '--remove', 'babyboxtech.com', '--reason', 'court order lifted (test)');
+  await publisher.admin('approve', String(JSON.parse(proposed.stdout).id));
+  const version = JSON.parse((await publisher.admin('publish', '--json')).stdout).version;
+  assert.equal((await ctl.ask({ type: 'updateNow' })).status.lastError, '');
+  assert.equal((await ctl.status()).list.version, version);
+  await rulesCover(17);
+  const page = await b.context.newPage();
+  await page.goto('http://babyboxtech.com/');
+  assert.equal(await page.textContent('h1'), 'Welcome to babyboxtech.com');
+  assert.equal(reached('babyboxtech.com'), 1);
+  await page.close();
+});
+
+test('the allowlist becomes an allow rule; block mode offers no way through', { skip }, async () => {
+  await deployed();
+  await ctl.setSettings({ allowlist: ['thefoxcloud.com'], mode: 'block' });
+  try {
+    for (const deadline = Date.now() + 15000; (await ctl.status()).browserRules.rules < 2;) {
+      assert.ok(Date.now() < deadline, 'no allow rule');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const page = await b.context.newPage();
+    await page.goto('http://jobs.thefoxcloud.com/');
+    assert.equal(await page.textContent('h1'), 'Welcome to jobs.thefoxcloud.com');
+    await gotoWarning(page, 'http://cloudbluefox.com/');
+    assert.equal(await page.isVisible('#proceed'), false);
+    assert.equal(await page.isVisible('#blocked'), true);
+    assert.equal(reached('cloudbluefox.com'), 0);
+    await page.close();
+  } finally {
+    await ctl.setSettings({ updateUrl: publisher.url });
+  }
+});
+
+test('a listed site opened as the browser starts gets no request, and the warning comes', { skip }, async () => {
+  await deployed();
+  const elapsed = [];
+  for (let i = 1; i <= 3; i++) {
+    await b.close(); // the profile stays, with the extension and its rules
+    const url = `http://thefoxesgroup.com/start-${i}`;
+    const started = await startWith(url);
+    try {
+      let page;
+      for (const deadline = Date.now() + 30000; !(page = started.context.pages().find((p) => new URL(p.url()).searchParams.get('url') === url));) {
+        assert.ok(Date.now() < deadline, `no warning for ${url}: ${started.context.pages().map((p) => p.url())}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+      const shownAt = Number(await page.getAttribute('body', 'data-ready-at'));
+      assert.equal(await page.textContent('#why'), 'Seized by US Department of Justice (E.D. Missouri) on 2023-10-17.');
+      const status = await page.evaluate(() => chrome.runtime.sendMessage({ type: 'status' }));
+      const blocked = status.timings.navigation.blocked.find((x) => x.url === url);
+      if (blocked?.navigationAt) {
+        const t = (at) => Math.round(at - blocked.navigationAt);
+        console.log(`# start ${i}, ms after the navigation: blocked ${t(blocked.blockedAt)}, worker started ${t(status.timings.start.workerOrigin)}, checker ready ${t(status.timings.start.workerOrigin + status.timings.start.ready)}, warning opened ${t(blocked.warningAt)}, shown ${t(shownAt)}`);
+      }
+      elapsed.push(blocked?.navigationAt ? Math.round(shownAt - blocked.navigationAt) : `${Math.round(shownAt - started.spawnedAt)} from the launch`);
+      assert.equal(reached('thefoxesgroup.com'), 0, 'the listed site received a request at browser start');
+    } finally {
+      await started.close();
+    }
+  }
+  console.log(`# warning shown after the navigation at browser start (ms): ${JSON.stringify(elapsed)}`);
+  for (const e of elapsed) assert.ok(typeof e === 'number' && e < 3000, `warning after ${e} ms`);
+  await start();
+});
+
+// startWith starts Chromium on the profile with url on its command line, as
+// a link opened from a mail client starts it, and attaches to it only
+// afterwards (Playwright's own launch opens no page given on the command
+// line).
+async function startWith(url) {
+  rmSync(join(dir, 'DevToolsActivePort'), { force: true });
+  const spawnedAt = Date.now();
+  const proc = spawn(CHROMIUM, [...chromiumArgs({ proxy: net.proxy, byPolicy: true }), `--user-data-dir=${dir}`, '--remote-debugging-port=0', url],
+    { stdio: 'ignore', detached: true });
+  let port;
+  for (const deadline = Date.now() + 30000; !port;) {
+    try { port = readFileSync(join(dir, 'DevToolsActivePort'), 'utf8').split('\n')[0]; } catch { /* not yet */ }
+    assert.ok(Date.now() < deadline, 'Chromium did not start');
+    if (!port) await new Promise((r) => setTimeout(r, 50));
+  }
+  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
+  return {
+    context: browser.contexts()[0],
+    spawnedAt,
+    async close() {
+      await browser.close();
+      const exited = new Promise((r) => (proc.exitCode === null ? proc.once('exit', r) : r()));
+      try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ }
+      await exited;
+    },
+  };
+}
+
+test('clean navigations: page load with the rules vs without the extension, in one run', { skip }, async () => {
+  await deployed();
+  const plain = await launch({ proxy: net.proxy, extensionDir: null });
+  try {
+    const load = async (context, i) => {
+      const p = await context.newPage();
+      await p.goto(`http://clean-${i}.example/page`);
+      const ms = await p.evaluate(() => { const n = performance.getEntriesByType('navigation')[0]; return n.loadEventEnd - n.startTime; });
+      await p.close();
+      return ms;
+    };
+    const withRules = [];
+    const without = [];
+    for (let i = 0; i < 15; i++) {
+      withRules.push(await load(b.context, `w${i}`));
+      without.push(await load(plain.context, `p${i}`));
+    }
+    const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+    const ratio = median(withRules) / median(without);
+    console.log(`# clean page load, median of 15: ${median(withRules).toFixed(1)} ms with the extension, ${median(without).toFixed(1)} ms without (ratio ${ratio.toFixed(2)})`);
+    assert.ok(ratio < 1.5, `clean pages load ${ratio.toFixed(2)}× slower with the extension`);
+  } finally {
+    await plain.close();
+  }
+});
