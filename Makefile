@@ -198,6 +198,7 @@ test-extension: extension-firefox $(BIN)/redflag $(EXT_DEPS)
 bench-extension: extension $(BIN)/redflag $(EXT_DEPS)
 	$(GO) run ./extension/tools/synthlist --entries 1000000 --key $(DEV_KEY).key --out $(EXT_BUILD)/synthetic-1m.snap
 	cd $(EXT) && node tools/bench.mjs build/synthetic-1m.snap
+	cd $(EXT) && node tools/rulesbench.mjs
 	cd $(EXT) && node tools/docbench.mjs
 
 extension-howto: extension
