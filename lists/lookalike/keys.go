@@ -2,6 +2,7 @@ package lookalike
 
 import (
 	_ "embed"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -43,10 +44,10 @@ func KeysOf(registrable string) (Keys, bool) {
 		// The fold itself too: a checker finds "one letter added" by
 		// testing its name's deletions against the filter alone.
 		k.Filter = append(k.Filter, deletionKey(fold))
-		seen := map[uint64]bool{k.Filter[0]: true}
 		eachDeletion(fold, make([]byte, len(fold)), func(d []byte) bool {
-			if h := deletionKey(d); !seen[h] {
-				seen[h] = true
+			// Deleting either letter of a double gives the same string:
+			// each key once (a name has a few dozen at most).
+			if h := deletionKey(d); !slices.Contains(k.Filter, h) {
 				k.Filter = append(k.Filter, h)
 			}
 			return true

@@ -155,7 +155,7 @@ const perURL = await withAll(all, async (sws) => {
       }, i === 0),
     );
   }
-  const per = sws.map(() => ({ single: [], batch: [], verdictOnly: [] }));
+  const per = sws.map(() => ({ single: [], batch: [], verdictOnly: [], batchNoLookAlikes: [] }));
   for (const sw of sws) await sw.evaluate(() => measure(globalThis.urls, 1)); // untimed, as a warm-up
   // A round takes about a second per checker and varies by a quarter
   // from round to round on a shared machine: three times the rounds.
@@ -163,7 +163,7 @@ const perURL = await withAll(all, async (sws) => {
     for (let j = 0; j < sws.length; j++) {
       const i = (j + r) % sws.length;
       const m = await sws[i].evaluate(() => measure(globalThis.urls, 1));
-      for (const k of ['single', 'batch', 'verdictOnly']) per[i][k].push(...m[k]);
+      for (const k of ['single', 'batch', 'verdictOnly', 'batchNoLookAlikes']) per[i][k].push(...(m[k] ?? []));
       per[i].listed = m.listed;
     }
   }
@@ -180,6 +180,7 @@ out.summary = {
   readyMsStored1M: median(out.stored.map((r) => r.loadedMs)),
   checkNsPerURL: median(out.perURL.single),
   checkManyNsPerURL: median(out.perURL.batch),
+  checkManyNoLookAlikesNsPerURL: median(out.perURL.batchNoLookAlikes),
   loadMs1M: out.perURL.loadMs,
 };
 console.log(JSON.stringify(out));

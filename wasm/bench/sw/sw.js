@@ -55,6 +55,7 @@ globalThis.measure = (urls, rounds) => {
   const single = [];
   const batch = [];
   const verdictOnly = [];
+  const batchNoLookAlikes = []; // the baseline look-alikes are measured against
   let listed = 0;
   for (let r = 0; r < rounds; r++) {
     let t = performance.now();
@@ -67,8 +68,11 @@ globalThis.measure = (urls, rounds) => {
     t = performance.now();
     for (let i = 0; i < urls.length; i += 1000) checker.checkMany(urls.slice(i, i + 1000), { verdictOnly: true });
     verdictOnly.push(((performance.now() - t) * 1e6) / urls.length);
+    t = performance.now();
+    for (let i = 0; i < urls.length; i += 1000) checker.checkMany(urls.slice(i, i + 1000), { lookAlikes: false });
+    batchNoLookAlikes.push(((performance.now() - t) * 1e6) / urls.length);
   }
-  return { single, batch, verdictOnly, listed };
+  return { single, batch, verdictOnly, batchNoLookAlikes, listed };
 };
 
 // A listener for browser start makes Chromium start the worker with the
