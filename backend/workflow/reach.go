@@ -3,6 +3,7 @@ package workflow
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/redflag/redflag/lists/entry"
 	"github.com/redflag/redflag/lists/reach"
@@ -49,7 +50,7 @@ func ReachOf(es []entry.Entry) (Reach, error) {
 		if a.Cautioned != b.Cautioned {
 			return b.Cautioned - a.Cautioned
 		}
-		return cmpString(a.Pattern, b.Pattern)
+		return strings.Compare(a.Pattern, b.Pattern)
 	})
 	return out, nil
 }
@@ -62,14 +63,4 @@ func ReachPreview(es []entry.Entry) (Reach, error) {
 		r.Entries = r.Entries[:MaxReachEntries]
 	}
 	return r, err
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -104,26 +104,32 @@ func bigSnapshot(b *testing.B) (*snapshot.Snapshot, []string) {
 	return big, bigURLs
 }
 
+// lookAlikeSettings runs a benchmark with look-alikes on, then off: the
+// ratio of the two is look-alikes' price.
+func lookAlikeSettings(b *testing.B, fn func(b *testing.B, opt Options)) {
+	for _, run := range []struct {
+		name string
+		opt  Options
+	}{{"lookalikes=on", Options{}}, {"lookalikes=off", Options{NoLookAlikes: true}}} {
+		b.Run(run.name, func(b *testing.B) { fn(b, run.opt) })
+	}
+}
+
 // BenchmarkCheck is the cost of one check.Check — canonicalization, the
 // registrable domain, the lookup and the look-alike search — per URL on a
 // 1M-entry list with look-alikes; lookalikes=off is the same without the
 // search (the ratio of the two is look-alikes' price).
 func BenchmarkCheck(b *testing.B) {
 	s, urls := bigSnapshot(b)
-	for _, opt := range []struct {
-		name string
-		Options
-	}{{"lookalikes=on", Options{}}, {"lookalikes=off", Options{NoLookAlikes: true}}} {
-		b.Run(opt.name, func(b *testing.B) {
-			listed := 0
-			for i := 0; i < b.N; i++ {
-				if Check(s, urls[i%len(urls)], opt.Options).Verdict != Clean {
-					listed++
-				}
+	lookAlikeSettings(b, func(b *testing.B, opt Options) {
+		listed := 0
+		for i := 0; i < b.N; i++ {
+			if Check(s, urls[i%len(urls)], opt).Verdict != Clean {
+				listed++
 			}
-			b.ReportMetric(float64(listed)/float64(b.N)*100, "%answered")
-		})
-	}
+		}
+		b.ReportMetric(float64(listed)/float64(b.N)*100, "%answered")
+	})
 }
 
 // BenchmarkCheckDefault is BenchmarkCheck on the shipped default list (17
@@ -131,32 +137,22 @@ func BenchmarkCheck(b *testing.B) {
 func BenchmarkCheckDefault(b *testing.B) {
 	_, urls := bigSnapshot(b)
 	s := defaultSnapshot(b)
-	for _, opt := range []struct {
-		name string
-		Options
-	}{{"lookalikes=on", Options{}}, {"lookalikes=off", Options{NoLookAlikes: true}}} {
-		b.Run(opt.name, func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				Check(s, urls[i%len(urls)], opt.Options)
-			}
-		})
-	}
+	lookAlikeSettings(b, func(b *testing.B, opt Options) {
+		for i := 0; i < b.N; i++ {
+			Check(s, urls[i%len(urls)], opt)
+		}
+	})
 }
 
 // BenchmarkLookup is the verdict alone (canonicalization and every
 // expression), without building the reported fields.
 func BenchmarkLookup(b *testing.B) {
 	s, urls := bigSnapshot(b)
-	for _, opt := range []struct {
-		name string
-		Options
-	}{{"lookalikes=on", Options{}}, {"lookalikes=off", Options{NoLookAlikes: true}}} {
-		b.Run(opt.name, func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				Lookup(s, urls[i%len(urls)], opt.Options)
-			}
-		})
-	}
+	lookAlikeSettings(b, func(b *testing.B, opt Options) {
+		for i := 0; i < b.N; i++ {
+			Lookup(s, urls[i%len(urls)], opt)
+		}
+	})
 }
 
 // BenchmarkCanonicalize is canonicalization alone, the floor under Check.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"strings"
 
 	"github.com/redflag/redflag/lists/lookalike"
 )
@@ -139,7 +140,7 @@ func appendTargetRecord(b []byte, t target) []byte {
 func appendNamesPatch(b []byte, from, to []string) []byte {
 	var removed []int
 	var added []string
-	mergeSorted(len(from), len(to), func(i, j int) int { return cmpString(from[i], to[j]) },
+	mergeSorted(len(from), len(to), func(i, j int) int { return strings.Compare(from[i], to[j]) },
 		func(i int) { removed = append(removed, i) },
 		func(j int) { added = append(added, to[j]) },
 		func(int, int) {})
@@ -150,16 +151,6 @@ func appendNamesPatch(b []byte, from, to []string) []byte {
 		b = append(b, n...)
 	}
 	return b
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // gaps reads what appendGaps wrote: a count, then ascending ints as gaps.
@@ -389,7 +380,7 @@ func (p *namesPatch) apply(from []string) ([]string, error) {
 	}
 	out := make([]string, 0, len(kept)+len(p.added))
 	var err error
-	mergeSorted(len(kept), len(p.added), func(i, j int) int { return cmpString(kept[i], p.added[j]) },
+	mergeSorted(len(kept), len(p.added), func(i, j int) int { return strings.Compare(kept[i], p.added[j]) },
 		func(i int) { out = append(out, kept[i]) },
 		func(j int) { out = append(out, p.added[j]) },
 		func(int, int) { err = fmt.Errorf("adds a browser name it keeps") })

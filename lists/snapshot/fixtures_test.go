@@ -56,15 +56,15 @@ func fixtures(t *testing.T) map[string][]byte {
 		return s.encode(testPriv)
 	}
 	return map[string][]byte{
-		"good_v3.snap":             good,
-		"good_v4.snap":             v4.Bytes(),
-		"good_v3_to_v4.delta":      d34,
-		"fail_truncated.snap":      good[:len(good)/2],
-		"fail_bad_signature.snap":  mod(good, func(b []byte) { b[len(b)-1] ^= 1 }),
-		"fail_tampered.snap":       mod(good, func(b []byte) { b[16] ^= 1 }), // created time
-		"fail_unknown_key.snap":    otherKey.Bytes(),
-		"fail_old_version.snap":    v2.Bytes(),
-		"fail_future_format.snap":  mod(good, func(b []byte) { b[6] = 3 }),
+		"good_v3.snap":            good,
+		"good_v4.snap":            v4.Bytes(),
+		"good_v3_to_v4.delta":     d34,
+		"fail_truncated.snap":     good[:len(good)/2],
+		"fail_bad_signature.snap": mod(good, func(b []byte) { b[len(b)-1] ^= 1 }),
+		"fail_tampered.snap":      mod(good, func(b []byte) { b[16] ^= 1 }), // created time
+		"fail_unknown_key.snap":   otherKey.Bytes(),
+		"fail_old_version.snap":   v2.Bytes(),
+		"fail_future_format.snap": mod(good, func(b []byte) { b[6] = 3 }),
 		"good_unknown_section.snap": resigned(func(s *Snapshot) {
 			s.unknown = []rawSection{{tag: 9, payload: []byte("a later part")}}
 		}),

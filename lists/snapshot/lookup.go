@@ -117,9 +117,9 @@ func (p prefilter) mayContain(fp uint64) bool {
 // Caution is a listed name that an input resembles without being listed:
 // the look-alike answer (lists/FORMAT.md, "Look-alike keys").
 type Caution struct {
-	Resembles string        // the listed registrable domain, e.g. "silverstarchina.com"
-	How       lookalike.How // how the input resembles it
-	entry.Provenance        // the listed entry's
+	Resembles        string        // the listed registrable domain, e.g. "silverstarchina.com"
+	How              lookalike.How // how the input resembles it
+	entry.Provenance               // the listed entry's
 }
 
 // LookAlike reports the listed name that p's registrable domain resembles,

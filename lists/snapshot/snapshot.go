@@ -69,7 +69,7 @@ type Snapshot struct {
 
 	format     uint16       // 1 or 2 (sections)
 	unknown    []rawSection // sections this build does not know
-	index      []byte // provenance index of each key, indexWidth bytes little-endian
+	index      []byte       // provenance index of each key, indexWidth bytes little-endian
 	indexWidth int
 	bloom      *bloom.BloomFilter
 	prefilter  prefilter
@@ -260,21 +260,21 @@ func validName(name string) error {
 
 // Stats describes a snapshot for people and tools.
 type Stats struct {
-	Format           int `json:"format"`
-	LookAlikeTargets int `json:"lookalike_targets"`
-	LookAlikeKeys    int `json:"lookalike_filter_keys"`
-	BrowserNames     int `json:"browser_names"`
-	Name        string    `json:"name"`
-	Version     uint64    `json:"version"`
-	Created     time.Time `json:"created"`
-	Entries     int       `json:"entries"`
-	Keys        int       `json:"keys"`
-	Markers     int       `json:"markers"`
-	Provenances int       `json:"provenances"`
-	BloomBits   uint64    `json:"bloom_bits"`
-	BloomHashes int       `json:"bloom_hashes"`
-	KeyID       string    `json:"key_id"`
-	Bytes       int       `json:"bytes"`
+	Format           int       `json:"format"`
+	LookAlikeTargets int       `json:"lookalike_targets"`
+	LookAlikeKeys    int       `json:"lookalike_filter_keys"`
+	BrowserNames     int       `json:"browser_names"`
+	Name             string    `json:"name"`
+	Version          uint64    `json:"version"`
+	Created          time.Time `json:"created"`
+	Entries          int       `json:"entries"`
+	Keys             int       `json:"keys"`
+	Markers          int       `json:"markers"`
+	Provenances      int       `json:"provenances"`
+	BloomBits        uint64    `json:"bloom_bits"`
+	BloomHashes      int       `json:"bloom_hashes"`
+	KeyID            string    `json:"key_id"`
+	Bytes            int       `json:"bytes"`
 }
 
 // Stats summarizes s.

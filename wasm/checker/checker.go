@@ -150,25 +150,25 @@ func (c *Checker) AddTrustedKeys(texts []string) ([]keys.ID, error) {
 
 // Info describes the current list and the trusted keys.
 type Info struct {
-	Name        string   `json:"name"`
-	Version     uint64   `json:"version"`
-	Created     string   `json:"created"` // RFC 3339, when the list was built
-	Entries     int      `json:"entries"`
-	Keys        int      `json:"keys"`
-	Markers     int      `json:"markers"`
-	Provenances int      `json:"provenances"`
-	BloomBits   uint64   `json:"bloomBits"`
-	BloomHashes int      `json:"bloomHashes"`
-	KeyID       string   `json:"keyId"`
-	Bytes       int      `json:"bytes"`
+	Name        string `json:"name"`
+	Version     uint64 `json:"version"`
+	Created     string `json:"created"` // RFC 3339, when the list was built
+	Entries     int    `json:"entries"`
+	Keys        int    `json:"keys"`
+	Markers     int    `json:"markers"`
+	Provenances int    `json:"provenances"`
+	BloomBits   uint64 `json:"bloomBits"`
+	BloomHashes int    `json:"bloomHashes"`
+	KeyID       string `json:"keyId"`
+	Bytes       int    `json:"bytes"`
 	// NamesPublished says whether the list carries its names in clear for
 	// the browser's own rules (lists/FORMAT.md, section 2), BrowserNames how
 	// many.
 	NamesPublished bool `json:"namesPublished"`
 	BrowserNames   int  `json:"browserNames"`
 	// LookAlikeTargets counts the listed names with look-alikes.
-	LookAlikeTargets int `json:"lookAlikeTargets"`
-	TrustedKeys []string `json:"trustedKeys"` // ids of every key trusted now
+	LookAlikeTargets int      `json:"lookAlikeTargets"`
+	TrustedKeys      []string `json:"trustedKeys"` // ids of every key trusted now
 }
 
 // Info returns what the checker holds.
