@@ -109,10 +109,3 @@ var wellKnown = sync.OnceValue(func() map[string]bool {
 // shared platform's name: such names are never cautioned, and listed names
 // that fold like them get no look-alike keys.
 func WellKnownFold(fold string) bool { return wellKnown()[fold] }
-
-// IsWellKnown reports whether a registrable domain's name folds like a
-// well-known one.
-func IsWellKnown(registrable string) bool {
-	name, _, ok := Split(registrable)
-	return ok && WellKnownFold(Fold(name))
-}
