@@ -34,7 +34,11 @@ type Result struct {
 	Similarity  []lookalike.Class `json:"similarity,omitempty"`
 	Entry       *entry.Provenance `json:"entry,omitempty"` // listed: its entry; caution: the resembled entry's
 	Error       string            `json:"error,omitempty"`
-	ListVersion uint64            `json:"list_version"`
+	// List names the list that answered a listed or caution verdict, when
+	// several were consulted (Across); ListVersion is its version (else the
+	// first list's).
+	List        string `json:"list,omitempty"`
+	ListVersion uint64 `json:"list_version"`
 }
 
 // Listed reports whether the verdict is seized or flagged.
@@ -52,30 +56,85 @@ type Options struct {
 
 // Check looks input up in s.
 func Check(s *snapshot.Snapshot, input string, opt Options) Result {
-	r := Result{Input: input, ListVersion: s.Version}
+	r, _ := Across([]*snapshot.Snapshot{s}, input, opt)
+	return r
+}
+
+// Across looks input up in several lists at once (a browser following the
+// public list and its company's own) and answers the strongest verdict:
+// seized outranks flagged outranks caution outranks clean. Among lists
+// with the same listed verdict the first given wins; among cautions the
+// closest resemblance. It returns the index of the list that answered, -1
+// for clean and invalid, and sets the Result's List to that list's name.
+// A nil list (subscribed, not loaded yet) is skipped. The input is parsed
+// once and its look-alike probe computed once for all lists.
+func Across(lists []*snapshot.Snapshot, input string, opt Options) (Result, int) {
+	r := Result{Input: input}
+	if s := firstList(lists); s != nil {
+		r.ListVersion = s.Version
+	}
 	u, err := canon.Parse(input)
 	if err != nil {
 		r.Verdict, r.Error = Invalid, err.Error()
-		return r
+		return r, -1
 	}
 	r.Canonical = u.String()
 	r.Registrable = canon.Registrable(u.Host)
 	if opt.Expressions {
 		r.Expressions = u.Expressions()
 	}
-	if m, ok := s.Lookup(u); ok {
+	if m, i, ok := lookupAcross(lists, u); ok {
 		r.Verdict = m.Kind.String()
 		r.Match = m.Expression
 		r.Entry = &m.Provenance
-		return r
+		r.answeredBy(lists[i])
+		return r, i
 	}
 	r.Verdict = Clean
 	if !opt.NoLookAlikes {
-		if c, ok := lookAlike(s, r.Registrable); ok {
+		if c, i, ok := lookAlikeAcross(lists, r.Registrable); ok {
 			r.cautious(c)
+			r.answeredBy(lists[i])
+			return r, i
 		}
 	}
-	return r
+	return r, -1
+}
+
+func (r *Result) answeredBy(s *snapshot.Snapshot) {
+	r.List, r.ListVersion = s.Name, s.Version
+}
+
+func firstList(lists []*snapshot.Snapshot) *snapshot.Snapshot {
+	for _, s := range lists {
+		if s != nil {
+			return s
+		}
+	}
+	return nil
+}
+
+// lookupAcross finds the strongest listing of u: a seized match ends the
+// search, a flagged one goes on looking for a seizure in the other lists.
+func lookupAcross(lists []*snapshot.Snapshot, u canon.URL) (snapshot.Match, int, bool) {
+	var best snapshot.Match
+	at := -1
+	for i, s := range lists {
+		if s == nil {
+			continue
+		}
+		m, ok := s.Lookup(u)
+		if !ok {
+			continue
+		}
+		if m.Kind == entry.Seized {
+			return m, i, true
+		}
+		if at < 0 {
+			best, at = m, i
+		}
+	}
+	return best, at, at >= 0
 }
 
 func (r *Result) cautious(c snapshot.Caution) {
@@ -83,15 +142,31 @@ func (r *Result) cautious(c snapshot.Caution) {
 	r.Entry = &c.Provenance
 }
 
-func lookAlike(s *snapshot.Snapshot, registrable string) (snapshot.Caution, bool) {
-	if s.LookAlikes == nil || registrable == "" {
-		return snapshot.Caution{}, false
+// lookAlikeAcross finds the listed name, in any list, that registrable
+// resembles most closely.
+func lookAlikeAcross(lists []*snapshot.Snapshot, registrable string) (snapshot.Caution, int, bool) {
+	if registrable == "" {
+		return snapshot.Caution{}, -1, false
 	}
 	var p lookalike.Probe
-	if !p.Reset(registrable) {
-		return snapshot.Caution{}, false
+	probed := false
+	var best snapshot.Caution
+	at := -1
+	for i, s := range lists {
+		if s == nil || s.LookAlikes == nil {
+			continue
+		}
+		if !probed {
+			if !p.Reset(registrable) {
+				return snapshot.Caution{}, -1, false
+			}
+			probed = true
+		}
+		if c, ok := s.LookAlike(&p); ok && (at < 0 || snapshot.Closer(registrable, c, best)) {
+			best, at = c, i
+		}
 	}
-	return s.LookAlike(&p)
+	return best, at, at >= 0
 }
 
 // Answer is a verdict without the canonical URL, for hot paths that mark
@@ -105,17 +180,24 @@ type Answer struct {
 
 // Lookup is the verdict alone.
 func Lookup(s *snapshot.Snapshot, input string, opt Options) (Answer, error) {
+	a, _, err := LookupAcross([]*snapshot.Snapshot{s}, input, opt)
+	return a, err
+}
+
+// LookupAcross is Lookup over several lists, ranked as Across ranks them;
+// it also returns the index of the list that answered, -1 for none.
+func LookupAcross(lists []*snapshot.Snapshot, input string, opt Options) (Answer, int, error) {
 	u, err := canon.Parse(input)
 	if err != nil {
-		return Answer{}, err
+		return Answer{}, -1, err
 	}
-	if m, ok := s.Lookup(u); ok {
-		return Answer{Match: m, Listed: true}, nil
+	if m, i, ok := lookupAcross(lists, u); ok {
+		return Answer{Match: m, Listed: true}, i, nil
 	}
-	if !opt.NoLookAlikes && s.LookAlikes != nil && !u.IP {
-		if c, ok := lookAlike(s, canon.Registrable(u.Host)); ok {
-			return Answer{Caution: &c}, nil
+	if !opt.NoLookAlikes && !u.IP {
+		if c, i, ok := lookAlikeAcross(lists, canon.Registrable(u.Host)); ok {
+			return Answer{Caution: &c}, i, nil
 		}
 	}
-	return Answer{}, nil
+	return Answer{}, -1, nil
 }

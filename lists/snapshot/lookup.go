@@ -142,7 +142,7 @@ func (s *Snapshot) LookAlike(p *lookalike.Probe) (Caution, bool) {
 		// The other names with this fold key.
 		key := l.Folds[t]
 		for i := t + 1; i < len(l.Folds) && l.Folds[i] == key; i++ {
-			if c, ok := s.caution(p, i, fold); ok && closer(p.Registrable, c, best) {
+			if c, ok := s.caution(p, i, fold); ok && Closer(p.Registrable, c, best) {
 				best = c
 			}
 		}
@@ -164,8 +164,10 @@ func (s *Snapshot) caution(p *lookalike.Probe, t int, fold string) (Caution, boo
 	return Caution{Resembles: name, How: how, Provenance: s.Provenances[l.provs[t]]}, true
 }
 
-// closer reports whether a is the better name to give than b for input.
-func closer(input string, a, b Caution) bool {
+// Closer reports whether a is the better name to give than b for input:
+// the closer resemblance, then the same suffix as the input, then a
+// seized entry, then the name.
+func Closer(input string, a, b Caution) bool {
 	_, suffix, _ := lookalike.Split(input)
 	_, sa, _ := lookalike.Split(a.Resembles)
 	_, sb, _ := lookalike.Split(b.Resembles)
