@@ -29,8 +29,8 @@
 //                                   // registrable are left ''
 //   checker.checkMany(inputs, { lookAlikes: false });
 //                                   // never 'caution' (a company's policy)
-//   checker.info();                 // { name, version, created, entries, keys,
-//                                   //   markers, provenances, bloomBits,
+//   checker.info();                 // { name, loaded, version, created, entries,
+//                                   //   keys, markers, provenances, bloomBits,
 //                                   //   bloomHashes, keyId, bytes, trustedKeys }
 //   checker.browserNames();         // the listed names in clear for browser
 //                                   // rules, or null if the list keeps them out
@@ -38,6 +38,21 @@
 //                                   // store after a successful update
 //   await checker.load(bytes);      // a newer signed snapshot of the same list
 //   await checker.applyDelta(bytes);// a signed delta from the current list
+//
+// Several lists (a company's own next to the public one): every check
+// consults all of them, seized outranks flagged outranks caution, and a
+// listed or caution result says which list answered (list: the key given
+// to subscribe, 'default' for the embedded list; '' when clean).
+//
+//   await checker.subscribe('acme', { name: 'company', keys: ['ed25519:…'] });
+//     // -> { ok, list, error }: an empty list named name whose snapshots and
+//     //    deltas verify under these keys only (no other list's keys)
+//   await checker.load(bytes, { list: 'acme' });   // its first snapshot, or a newer one
+//   checker.info('acme'), checker.browserNames('acme'), checker.snapshotBytes('acme'),
+//   await checker.applyDelta(bytes, { list: 'acme' }),
+//   await checker.addTrustedKeys(keys, { list: 'acme' })
+//   await checker.unsubscribe('acme');             // forgets the list and its keys
+//   checker.listKeys();                            // ['default', 'acme', …]
 //     // both -> { ok, version, error }: the signature must verify against a
 //     // trusted key, the version must be newer than the current one; on any
 //     // failure the current list stays, untouched, and version is its version;
@@ -69,6 +84,9 @@ let exports = null; // the instance's exports once ready
 let memory = null;
 let u8 = new Uint8Array(0); // view of memory, renewed when memory grows
 let stopped = null; // the error that stopped the module, if any
+// The lists by module id (wasm/PROTOCOL.md, "Several lists"): { key,
+// version }; id 0 is the embedded default list.
+const lists = [{ key: 'default', version: 0 }];
 
 /**
  * Milliseconds (performance.now()) at which each start-up step ended:
@@ -94,6 +112,7 @@ async function start() {
   startup.initialized = performance.now();
   exports = instance.exports;
   const st = control(() => exports.rf_init());
+  lists[0].version = st.version;
   startup.ready = performance.now();
   if (!st.ok) {
     stopped = new Error(st.error);
@@ -223,13 +242,25 @@ export function checkMany(inputs, { verdictOnly = false, lookAlikes = true } = {
       return { bytes: bytes(), at };
     });
     exports.rf_check(n, (verdictOnly ? 1 : 0) | (lookAlikes ? 0 : 2));
-    return decodeResults(memory.buffer, exports.rf_output(), inputs, 0, verdictOnly);
+    return decodeResults(memory.buffer, exports.rf_output(), inputs, 0, verdictOnly, lists);
   });
 }
 
-/** Describes the current list and the trusted keys. */
-export function info() {
-  return control(() => exports.rf_info());
+// idOf is the module's id of the list with key, or throws.
+function idOf(key = 'default') {
+  const id = lists.findIndex((l) => l?.key === key);
+  if (id < 0) throw new Error(`checker: no list "${key}"`);
+  return id;
+}
+
+/** The keys of the lists every check consults, the default list first. */
+export function listKeys() {
+  return lists.filter(Boolean).map((l) => l.key);
+}
+
+/** Describes a list (the default one unless named) and its trusted keys. */
+export function info(list = 'default') {
+  return control(() => exports.rf_info(idOf(list)));
 }
 
 /**
@@ -238,19 +269,21 @@ export function info() {
  * 'github.com/some-user/', ascending; null when the list does not publish
  * them.
  */
-export function browserNames() {
-  if (!info().namesPublished) return null;
+export function browserNames(list = 'default') {
+  if (!info(list).namesPublished) return null;
+  const id = idOf(list);
   return call(() => {
-    const n = exports.rf_names();
+    const n = exports.rf_names(id);
     const at = exports.rf_output();
     return n === 0 ? [] : decoder.decode(bytes().subarray(at, at + n)).split('\n');
   });
 }
 
-/** A copy of the current signed snapshot. */
-export function snapshotBytes() {
+/** A copy of a list's current signed snapshot (empty before its first). */
+export function snapshotBytes(list = 'default') {
+  const id = idOf(list);
   return call(() => {
-    const n = exports.rf_snapshot();
+    const n = exports.rf_snapshot(id);
     const at = exports.rf_output();
     return bytes().slice(at, at + n);
   });
@@ -263,15 +296,25 @@ function asBytes(b) {
   return null;
 }
 
-async function update(b, what, fn) {
+// update hands bytes b to the module's call fn(n, id) for list key and
+// answers its status; the list's version is kept for results.
+async function update(b, what, key, fn) {
   await ready;
+  let id;
+  try {
+    id = idOf(key);
+  } catch (e) {
+    return { ok: false, version: 0, error: e.message };
+  }
   const src = asBytes(b);
-  if (!src) return { ok: false, version: info().version, error: `checker: ${what} wants bytes (Uint8Array or ArrayBuffer)` };
-  return control(() => {
+  if (!src) return { ok: false, version: info(key).version, error: `checker: ${what} wants bytes (Uint8Array or ArrayBuffer)` };
+  const st = control(() => {
     const at = exports.rf_buffer(src.length);
     bytes().set(src, at);
-    return fn(src.length);
+    return fn(src.length, id);
   });
+  if (lists[id]?.key === key) lists[id].version = st.version;
+  return st;
 }
 
 /**
@@ -282,15 +325,15 @@ async function update(b, what, fn) {
  * checks everything and explains what is wrong. The answer's verifiedBy
  * says which: 'webcrypto' or 'module'.
  */
-export async function load(snapshot) {
+export async function load(snapshot, { list = 'default' } = {}) {
   // A copy taken at the call: what is verified is what is loaded, whatever
   // the caller does with its array meanwhile.
   const src = asBytes(snapshot)?.slice();
   await ready;
-  if (src && (await signatureVerifies(src))) {
-    return { ...(await update(src, 'load', (n) => exports.rf_load_verified(n))), verifiedBy: 'webcrypto' };
+  if (src && (await signatureVerifies(src, list))) {
+    return { ...(await update(src, 'load', list, (n, id) => exports.rf_load_verified(n, id))), verifiedBy: 'webcrypto' };
   }
-  return { ...(await update(src ?? snapshot, 'load', (n) => exports.rf_load(n))), verifiedBy: 'module' };
+  return { ...(await update(src ?? snapshot, 'load', list, (n, id) => exports.rf_load(n, id))), verifiedBy: 'module' };
 }
 
 // The trailer of a signed file: 8-byte key id, 64-byte Ed25519 signature
@@ -300,25 +343,25 @@ const SIGNATURE_BYTES = 64;
 const webKeys = new Map(); // public key (hex) → its CryptoKey
 
 // signatureVerifies tells whether WebCrypto verifies b's signature with the
-// trusted key its key id names; false also when it cannot tell (no
-// WebCrypto Ed25519, unknown key).
-async function signatureVerifies(b) {
+// key trusted for list that its key id names; false also when it cannot
+// tell (no WebCrypto Ed25519, unknown key, unknown list).
+async function signatureVerifies(b, list) {
   if (b.length < KEY_ID_BYTES + SIGNATURE_BYTES || !globalThis.crypto?.subtle) return false;
   const end = b.length - SIGNATURE_BYTES;
   const id = b.subarray(end - KEY_ID_BYTES, end);
   try {
-    const key = await webKey(id);
+    const key = await webKey(id, idOf(list));
     return key !== null && (await crypto.subtle.verify({ name: 'Ed25519' }, key, b.subarray(end), b.subarray(0, end)));
   } catch {
     return false; // no Ed25519 in this WebCrypto
   }
 }
 
-async function webKey(id) {
+async function webKey(id, list) {
   const pub = call(() => {
     const at = exports.rf_buffer(id.length);
     bytes().set(id, at);
-    const n = exports.rf_key(id.length);
+    const n = exports.rf_key(id.length, list);
     return n === 32 ? bytes().slice(exports.rf_output(), exports.rf_output() + n) : null;
   });
   if (pub === null) return null;
@@ -328,16 +371,56 @@ async function webKey(id) {
   return webKeys.get(hex);
 }
 
-/** Moves the list forward by a signed delta. */
-export function applyDelta(delta) {
-  return update(delta, 'applyDelta', (n) => exports.rf_apply_delta(n));
+/** Moves a list forward by a signed delta. */
+export function applyDelta(delta, { list = 'default' } = {}) {
+  return update(delta, 'applyDelta', list, (n, id) => exports.rf_apply_delta(n, id));
 }
 
-/** Trusts more public keys, each "ed25519:BASE64". */
-export async function addTrustedKeys(keys) {
-  if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string' || k.includes('\n'))) {
+const isKeyList = (keys) => Array.isArray(keys) && keys.every((k) => typeof k === 'string' && !k.includes('\n'));
+
+/** Trusts more public keys for a list, each "ed25519:BASE64". */
+export async function addTrustedKeys(keys, { list = 'default' } = {}) {
+  if (!isKeyList(keys)) {
     await ready;
-    return { ok: false, version: info().version, error: 'checker: addTrustedKeys wants an array of "ed25519:BASE64" strings' };
+    return { ok: false, version: 0, error: 'checker: addTrustedKeys wants an array of "ed25519:BASE64" strings' };
   }
-  return update(encoder.encode(keys.join('\n')), 'addTrustedKeys', (n) => exports.rf_add_keys(n));
+  return update(encoder.encode(keys.join('\n')), 'addTrustedKeys', list, (n, id) => exports.rf_add_keys(n, id));
+}
+
+/**
+ * Adds an empty list under key (any string but 'default', unique): its
+ * snapshots must be named name and signed by one of keys, which verify
+ * this list only. -> { ok, list: key, error }
+ */
+export async function subscribe(key, { name, keys } = {}) {
+  await ready;
+  if (typeof key !== 'string' || key === '' || lists.some((l) => l?.key === key)) {
+    return { ok: false, error: `checker: list key "${key}" is empty or taken` };
+  }
+  if (typeof name !== 'string' || name.includes('\n') || !isKeyList(keys)) {
+    return { ok: false, error: 'checker: subscribe wants { name, keys: ["ed25519:BASE64", …] }' };
+  }
+  const st = control(() => {
+    const b = encoder.encode([name, ...keys].join('\n'));
+    const at = exports.rf_buffer(b.length);
+    bytes().set(b, at);
+    return exports.rf_subscribe(b.length);
+  });
+  if (!st.ok) return { ok: false, error: st.error };
+  lists[st.list] = { key, version: 0 };
+  return { ok: true, list: key };
+}
+
+/** Forgets the list under key and the keys trusted for it. */
+export async function unsubscribe(key) {
+  await ready;
+  let id;
+  try {
+    id = idOf(key);
+  } catch (e) {
+    return { ok: false, error: e.message };
+  }
+  const st = control(() => exports.rf_unsubscribe(id));
+  if (st.ok) lists[id] = undefined;
+  return st.ok ? { ok: true } : { ok: false, error: st.error };
 }

@@ -48,13 +48,13 @@ function putUint32(b, at, n) {
   b[at + 3] = n >>> 24;
 }
 
-function result(input, verdict, match, canonical, registrable, entry, listVersion, error) {
-  return { input, verdict, match, canonical, registrable, entry, listVersion, error };
+function result(input, verdict, match, canonical, registrable, entry, listVersion, error, list = '') {
+  return { input, verdict, match, canonical, registrable, entry, listVersion, error, list };
 }
 
 // A caution: not listed, but its name resembles a listed one (resembles),
 // how, by which classes (similarity), and that entry (entry).
-function caution(input, canonical, registrable, next, version) {
+function caution(input, canonical, registrable, next, version, list) {
   const resembles = next();
   const how = next();
   const classes = next();
@@ -64,7 +64,7 @@ function caution(input, canonical, registrable, next, version) {
   const reference = next();
   const note = next();
   return {
-    ...result(input, 'caution', '', canonical, registrable, { kind, authority, date, reference, note }, version, ''),
+    ...result(input, 'caution', '', canonical, registrable, { kind, authority, date, reference, note }, version, '', list),
     resembles, how, similarity: classes ? classes.split(',') : [],
   };
 }
@@ -73,8 +73,13 @@ function caution(input, canonical, registrable, next, version) {
 // (addresses in the header count from base): the record words, and the
 // text section, decoded once; every string is a substring of it.
 // With verdictOnly (the answer of a verdict-only batch) canonical and
-// registrable are '' and a clean record carries no strings.
-export function decodeResults(buffer, headerAt, inputs, base = 0, verdictOnly = false) {
+// registrable are '' and a clean record carries no strings. A listed or
+// caution result names the list that answered (list): lists[id].key, by
+// the id in its record's first word, and carries that list's version
+// (lists[id].version; the header's for list 0).
+const LIST_SHIFT = 8;
+const DEFAULT_LISTS = [{ key: 'default' }];
+export function decodeResults(buffer, headerAt, inputs, base = 0, verdictOnly = false, lists = DEFAULT_LISTS) {
   const dv = new DataView(buffer, headerAt, HEADER_SIZE);
   const count = dv.getUint32(0, true);
   const wordsAt = base + dv.getUint32(4, true);
@@ -90,9 +95,11 @@ export function decodeResults(buffer, headerAt, inputs, base = 0, verdictOnly = 
   let k = 0;
   let pos = 0;
   const next = () => text.substring(pos, (pos = w[k++]));
+  const answeredBy = (id) => lists[id] ?? { key: `list ${id}` };
   for (let i = 0; i < count; i++) {
     const input = inputs[i];
-    const v = w[k++];
+    const word = w[k++];
+    const v = word & 0xff;
     if (typeof input !== 'string') {
       next(); // the error of the "" sent in its place
       out[i] = result(input, 'invalid', '', '', '', null, version, 'checker: input is not a string');
@@ -103,7 +110,8 @@ export function decodeResults(buffer, headerAt, inputs, base = 0, verdictOnly = 
       out[i] = result(input, 'clean', '', canonical, verdictOnly ? '' : next(), null, version, '');
     } else if (v === 4) {
       const canonical = verdictOnly ? '' : next();
-      out[i] = caution(input, canonical, verdictOnly ? '' : next(), next, version);
+      const by = answeredBy(word >>> LIST_SHIFT);
+      out[i] = caution(input, canonical, verdictOnly ? '' : next(), next, by.version ?? version, by.key);
     } else {
       const canonical = verdictOnly ? '' : next();
       const registrable = verdictOnly ? '' : next();
@@ -113,7 +121,8 @@ export function decodeResults(buffer, headerAt, inputs, base = 0, verdictOnly = 
       const authority = next();
       const reference = next();
       const note = next();
-      out[i] = result(input, kind, match, canonical, registrable, { kind, authority, date, reference, note }, version, '');
+      const by = answeredBy(word >>> LIST_SHIFT);
+      out[i] = result(input, kind, match, canonical, registrable, { kind, authority, date, reference, note }, by.version ?? version, '', by.key);
     }
   }
   return out;

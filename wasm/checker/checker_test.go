@@ -34,7 +34,7 @@ func build(t *testing.T, version uint64, patterns ...string) *snapshot.Snapshot 
 }
 
 func verdict(c *Checker, input string) string {
-	return check.Check(c.List(), input, check.Options{}).Verdict
+	return check.Check(c.Default().Snapshot(), input, check.Options{}).Verdict
 }
 
 func TestNewOpensTheDefaultList(t *testing.T) {
@@ -45,7 +45,7 @@ func TestNewOpensTheDefaultList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := c.Info()
+	in := c.Default().Info()
 	if in.Name != data.Name || in.Version != data.Version || in.Entries != 17 || len(in.TrustedKeys) == 0 {
 		t.Errorf("Info() = %+v", in)
 	}
@@ -69,8 +69,8 @@ func TestEmbeddedListVerifies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.List().Stats() != verified.Stats() || string(c.List().Bytes()) != string(verified.Bytes()) {
-		t.Errorf("New started on %+v, the verified list is %+v", c.List().Stats(), verified.Stats())
+	if c.Default().Snapshot().Stats() != verified.Stats() || string(c.Default().Snapshot().Bytes()) != string(verified.Bytes()) {
+		t.Errorf("New started on %+v, the verified list is %+v", c.Default().Snapshot().Stats(), verified.Stats())
 	}
 }
 
@@ -96,24 +96,24 @@ func TestUpdates(t *testing.T) {
 		wantErr error
 		version uint64
 	}{
-		{"delta on the wrong base", func() error { return c.ApplyDelta(delta) }, snapshot.ErrWrongBase, 5},
-		{"v1", func() error { return c.Load(v1.Bytes()) }, nil, 10},
-		{"v1 again", func() error { return c.Load(v1.Bytes()) }, snapshot.ErrNotNewer, 10},
-		{"garbage", func() error { return c.Load([]byte("RFSNAP garbage")) }, snapshot.ErrVersion, 10},
-		{"delta", func() error { return c.ApplyDelta(delta) }, nil, 20},
-		{"delta again", func() error { return c.ApplyDelta(delta) }, snapshot.ErrWrongBase, 20},
-		{"v1 after v2", func() error { return c.Load(v1.Bytes()) }, snapshot.ErrNotNewer, 20},
+		{"delta on the wrong base", func() error { return c.Default().ApplyDelta(delta) }, snapshot.ErrWrongBase, 5},
+		{"v1", func() error { return c.Default().Load(v1.Bytes()) }, nil, 10},
+		{"v1 again", func() error { return c.Default().Load(v1.Bytes()) }, snapshot.ErrNotNewer, 10},
+		{"garbage", func() error { return c.Default().Load([]byte("RFSNAP garbage")) }, snapshot.ErrVersion, 10},
+		{"delta", func() error { return c.Default().ApplyDelta(delta) }, nil, 20},
+		{"delta again", func() error { return c.Default().ApplyDelta(delta) }, snapshot.ErrWrongBase, 20},
+		{"v1 after v2", func() error { return c.Default().Load(v1.Bytes()) }, snapshot.ErrNotNewer, 20},
 	}
 	for _, s := range steps {
 		err := s.do()
 		if s.wantErr == nil && err != nil || s.wantErr != nil && !errors.Is(err, s.wantErr) {
 			t.Errorf("%s: err = %v, want %v", s.name, err, s.wantErr)
 		}
-		if v := c.List().Version; v != s.version {
+		if v := c.Default().Version(); v != s.version {
 			t.Errorf("%s: version %d, want %d", s.name, v, s.version)
 		}
 	}
-	if verdict(c, "b-front.com") != check.Seized || string(c.List().Bytes()) != string(v2.Bytes()) {
+	if verdict(c, "b-front.com") != check.Seized || string(c.Default().Snapshot().Bytes()) != string(v2.Bytes()) {
 		t.Error("after the delta the list is not v2")
 	}
 }
@@ -150,20 +150,20 @@ func TestLoadSignatureVerified(t *testing.T) {
 		{"v1 again", v1.Bytes(), snapshot.ErrNotNewer, 10},
 	}
 	for _, s := range steps {
-		err := c.LoadSignatureVerified(s.b)
+		err := c.Default().LoadSignatureVerified(s.b)
 		if s.wantErr == nil && err != nil || s.wantErr != nil && !errors.Is(err, s.wantErr) {
 			t.Errorf("%s: err = %v, want %v", s.name, err, s.wantErr)
 		}
-		if v := c.List().Version; v != s.version {
+		if v := c.Default().Version(); v != s.version {
 			t.Errorf("%s: version %d, want %d", s.name, v, s.version)
 		}
 	}
 	trusted, other := keys.IDOf(pub), keys.IDOf(otherPriv.Public().(ed25519.PublicKey))
-	if got := c.KeyFor(trusted[:]); !got.Equal(pub) {
+	if got := c.Default().KeyFor(trusted[:]); !got.Equal(pub) {
 		t.Errorf("KeyFor(trusted id) = %x", got)
 	}
 	for _, id := range [][]byte{other[:], nil, make([]byte, 9)} {
-		if got := c.KeyFor(id); got != nil {
+		if got := c.Default().KeyFor(id); got != nil {
 			t.Errorf("KeyFor(%x) = %x, want nil", id, got)
 		}
 	}
@@ -175,7 +175,7 @@ func TestLoadCopiesItsInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := append([]byte(nil), build(t, 10, "a-front.com").Bytes()...)
-	if err := c.Load(b); err != nil {
+	if err := c.Default().Load(b); err != nil {
 		t.Fatal(err)
 	}
 	clear(b) // the module reuses its input region
@@ -190,13 +190,13 @@ func TestAddTrustedKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	other, _, _ := keys.Generate()
-	if _, err := c.AddTrustedKeys([]string{keys.FormatText(other), "ed25519:nope"}); err == nil {
+	if _, err := c.Default().AddTrustedKeys([]string{keys.FormatText(other), "ed25519:nope"}); err == nil {
 		t.Error("a bad key was accepted")
 	}
-	if n := len(c.Info().TrustedKeys); n != 1 {
+	if n := len(c.Default().Info().TrustedKeys); n != 1 {
 		t.Errorf("%d keys after a refused batch, want 1 (all or none)", n)
 	}
-	ids, err := c.AddTrustedKeys([]string{"", keys.FormatText(other), "  "})
+	ids, err := c.Default().AddTrustedKeys([]string{"", keys.FormatText(other), "  "})
 	if err != nil || len(ids) != 1 || ids[0] != keys.IDOf(other) {
 		t.Errorf("AddTrustedKeys = %v, %v", ids, err)
 	}

@@ -9,6 +9,7 @@ import "github.com/redflag/redflag/wasm/protocol"
 func (in Info) JSON() []byte {
 	o := protocol.NewObject(nil)
 	o.String("name", in.Name)
+	o.Bool("loaded", in.Loaded)
 	o.Uint("version", in.Version)
 	o.String("created", in.Created)
 	o.Int("entries", in.Entries)

@@ -10,7 +10,7 @@ func TestInfoJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	infos := []Info{c.Info(), {Name: "<odd> \"name\"\n", TrustedKeys: []string{}}, {Version: 1<<64 - 1, Entries: -1, TrustedKeys: []string{"a", "b"}}}
+	infos := []Info{c.Default().Info(), {Name: "<odd> \"name\"\n", TrustedKeys: []string{}}, {Version: 1<<64 - 1, Entries: -1, TrustedKeys: []string{"a", "b"}}}
 	for _, in := range infos {
 		want, err := json.Marshal(in)
 		if err != nil {

@@ -91,6 +91,16 @@ type Results struct {
 	Text  []byte   // every string of every record, UTF-8, back to back
 	units uint32   // length of Text in UTF-16 code units
 	Count int
+	last  int // index of the last record's first word
+}
+
+// ListShift places a list id in a record's first word, above the verdict
+// code: word = verdict | list<<ListShift (wasm/PROTOCOL.md).
+const ListShift = 8
+
+// FromList records that the last record was answered by list id.
+func (r *Results) FromList(id int) {
+	r.Words[r.last] |= uint32(id) << ListShift
 }
 
 // Reset empties r for the next batch, keeping its memory.
@@ -116,6 +126,7 @@ func (r *Results) str(s string) {
 // Add appends the record of one result.
 func (r *Results) Add(res check.Result) {
 	r.Count++
+	r.last = len(r.Words)
 	switch res.Verdict {
 	case check.Invalid:
 		r.Words = append(r.Words, Invalid)
@@ -188,6 +199,7 @@ func (r *Results) caution(resembles, how string, similarity []lookalike.Class, p
 // an invalid one its error, a clean one nothing beyond its verdict.
 func (r *Results) AddVerdict(a check.Answer, err error) {
 	r.Count++
+	r.last = len(r.Words)
 	switch {
 	case err != nil:
 		r.Words = append(r.Words, Invalid)

@@ -68,6 +68,7 @@ test('answers as redflag check --json on the same snapshot', async () => {
       entry: w.entry ? { kind: w.entry.kind, authority: w.entry.authority, date: w.entry.date, reference: w.entry.reference, note: w.entry.note ?? '' } : null,
       listVersion: w.list_version,
       error: w.error ?? '',
+      list: w.list ?? '', // the default list's key is its name
       ...(w.verdict === 'caution' ? { resembles: w.resembles, how: w.how, similarity: w.similarity } : {}),
     };
     assert.deepEqual(got[i], expected, `input ${i}: ${JSON.stringify(input).slice(0, 80)}`);

@@ -14,6 +14,7 @@ import (
 
 	"github.com/redflag/redflag/lists/check"
 	"github.com/redflag/redflag/lists/lookalike"
+	"github.com/redflag/redflag/lists/snapshot"
 	"github.com/redflag/redflag/wasm/checker"
 	"github.com/redflag/redflag/wasm/protocol"
 )
@@ -32,7 +33,7 @@ func init() {
 	state, initErr = checker.New()
 	lookalike.WellKnownFold("")
 	if initErr == nil {
-		infoJSON = state.Info().JSON()
+		infoJSON = state.Default().Info().JSON()
 	}
 }
 
@@ -73,6 +74,9 @@ func respondStatus(st status) uint32 {
 	if len(st.KeyIDs) > 0 {
 		o.Strings("keyIds", st.KeyIDs)
 	}
+	if st.HasList {
+		o.Int("list", st.List)
+	}
 	return respond(o.Bytes())
 }
 
@@ -90,27 +94,41 @@ type status struct {
 	Version uint64
 	Error   string
 	KeyIDs  []string
+	List    int // rf_subscribe: the new list's id
+	HasList bool
 }
 
-// answerUpdate answers a call that may have replaced the list.
-func answerUpdate(err error) uint32 {
-	infoJSON = nil
-	if err != nil {
-		return respondStatus(failed(err))
+// answerUpdate answers a call that may have replaced list l.
+func answerUpdate(l *checker.List, err error) uint32 {
+	if l == state.Default() {
+		infoJSON = nil
 	}
-	return respondStatus(current())
+	if err != nil {
+		return respondStatus(failed(l, err))
+	}
+	return respondStatus(status{OK: true, Version: l.Version()})
 }
 
-func current() status {
-	return status{OK: true, Version: state.List().Version}
-}
-
-func failed(err error) status {
+func failed(l *checker.List, err error) status {
 	s := status{Error: err.Error()}
-	if state != nil {
-		s.Version = state.List().Version
+	if l != nil {
+		s.Version = l.Version()
 	}
 	return s
+}
+
+// list returns list id's list, or answers that there is none.
+func list(id uint32) (*checker.List, bool) {
+	if state == nil {
+		respondStatus(failed(nil, fmt.Errorf("checker: not initialized")))
+		return nil, false
+	}
+	l := state.List(int(id))
+	if l == nil {
+		respondStatus(failed(nil, fmt.Errorf("%w: %d", checker.ErrNoList, id)))
+		return nil, false
+	}
+	return l, true
 }
 
 // rf_init answers whether the embedded list opened (init did the work).
@@ -119,9 +137,9 @@ func failed(err error) status {
 func rfInit() (n uint32) {
 	defer guard("init")
 	if initErr != nil {
-		return respondStatus(failed(initErr))
+		return respondStatus(failed(nil, initErr))
 	}
-	return respondStatus(current())
+	return respondStatus(status{OK: true, Version: state.Default().Version()})
 }
 
 //go:wasmexport rf_buffer
@@ -145,16 +163,24 @@ func rfCheck(n, mode uint32) (size uint32) {
 	if state == nil {
 		err = fmt.Errorf("checker: not initialized")
 	} else if inputs, err = protocol.Inputs(in[:n], inputs[:0]); err == nil {
-		s := state.List()
-		h.ListVersion = s.Version
+		lists := state.Snapshots()
+		h.ListVersion = state.Default().Version()
 		opt := check.Options{NoLookAlikes: mode&protocol.NoLookAlikes != 0}
 		if mode&protocol.VerdictOnly != 0 {
 			for _, input := range inputs {
-				results.AddVerdict(check.Lookup(s, input, opt))
+				a, id, err := check.LookupAcross(lists, input, opt)
+				results.AddVerdict(a, err)
+				if id > 0 {
+					results.FromList(id)
+				}
 			}
 		} else {
 			for _, input := range inputs {
-				results.Add(check.Check(s, input, opt))
+				r, id := check.Across(lists, input, opt)
+				results.Add(r)
+				if id > 0 {
+					results.FromList(id)
+				}
 			}
 		}
 	}
@@ -171,87 +197,158 @@ func rfCheck(n, mode uint32) (size uint32) {
 	return respond(header)
 }
 
+// The control calls below name their list by id (wasm/PROTOCOL.md,
+// "Several lists"): 0 is the embedded default list.
+
 //go:wasmexport rf_load
-func rfLoad(n uint32) uint32 {
+func rfLoad(n, id uint32) uint32 {
 	defer guard("load")
-	return answerUpdate(state.Load(in[:n]))
+	l, ok := list(id)
+	if !ok {
+		return uint32(len(out))
+	}
+	return answerUpdate(l, l.Load(in[:n]))
 }
 
 // rf_load_verified is rf_load for a snapshot whose signature the host has
 // verified with the key rf_key gave it (wasm/PROTOCOL.md).
 //
 //go:wasmexport rf_load_verified
-func rfLoadVerified(n uint32) uint32 {
+func rfLoadVerified(n, id uint32) uint32 {
 	defer guard("load")
-	return answerUpdate(state.LoadSignatureVerified(in[:n]))
+	l, ok := list(id)
+	if !ok {
+		return uint32(len(out))
+	}
+	return answerUpdate(l, l.LoadSignatureVerified(in[:n]))
 }
 
-// rf_key makes the trusted public key whose 8-byte id is in the input
-// region the output region, and returns its length: 32, or 0 if no
-// trusted key has that id.
+// rf_key makes the public key trusted for list id whose 8-byte key id is in
+// the input region the output region, and returns its length: 32, or 0 if
+// no key trusted for that list has that id.
 //
 //go:wasmexport rf_key
-func rfKey(n uint32) uint32 {
+func rfKey(n, id uint32) uint32 {
 	defer guard("key")
-	return respond(state.KeyFor(in[:n]))
+	l := state.List(int(id))
+	if l == nil {
+		return respond(nil)
+	}
+	return respond(l.KeyFor(in[:n]))
 }
 
 //go:wasmexport rf_apply_delta
-func rfApplyDelta(n uint32) uint32 {
+func rfApplyDelta(n, id uint32) uint32 {
 	defer guard("applyDelta")
-	return answerUpdate(state.ApplyDelta(in[:n]))
+	l, ok := list(id)
+	if !ok {
+		return uint32(len(out))
+	}
+	return answerUpdate(l, l.ApplyDelta(in[:n]))
 }
 
 //go:wasmexport rf_add_keys
-func rfAddKeys(n uint32) uint32 {
+func rfAddKeys(n, id uint32) uint32 {
 	defer guard("addTrustedKeys")
-	infoJSON = nil
-	ids, err := state.AddTrustedKeys(strings.Split(string(in[:n]), "\n"))
-	if err != nil {
-		return respondStatus(failed(err))
+	l, ok := list(id)
+	if !ok {
+		return uint32(len(out))
 	}
-	st := current()
+	infoJSON = nil
+	ids, err := l.AddTrustedKeys(strings.Split(string(in[:n]), "\n"))
+	if err != nil {
+		return respondStatus(failed(l, err))
+	}
+	st := status{OK: true, Version: l.Version()}
 	for _, id := range ids {
 		st.KeyIDs = append(st.KeyIDs, id.String())
 	}
 	return respondStatus(st)
 }
 
+// rf_subscribe adds a list: the input region holds its name, then the keys
+// trusted for it alone, one a line ("ed25519:BASE64"). The status carries
+// the new list's id.
+//
+//go:wasmexport rf_subscribe
+func rfSubscribe(n uint32) uint32 {
+	defer guard("subscribe")
+	lines := strings.Split(string(in[:n]), "\n")
+	id, err := state.Subscribe(lines[0], lines[1:])
+	if err != nil {
+		return respondStatus(failed(nil, err))
+	}
+	return respondStatus(status{OK: true, List: id, HasList: true})
+}
+
+// rf_unsubscribe forgets list id (not 0) and the keys trusted for it.
+//
+//go:wasmexport rf_unsubscribe
+func rfUnsubscribe(id uint32) uint32 {
+	defer guard("unsubscribe")
+	if err := state.Unsubscribe(int(id)); err != nil {
+		return respondStatus(failed(nil, err))
+	}
+	return respondStatus(status{OK: true})
+}
+
 //go:wasmexport rf_info
-func rfInfo() uint32 {
+func rfInfo(id uint32) uint32 {
 	defer guard("info")
+	l, ok := list(id)
+	if !ok {
+		return uint32(len(out))
+	}
+	if id != 0 {
+		return respond(l.Info().JSON())
+	}
 	if infoJSON == nil {
-		infoJSON = state.Info().JSON()
+		infoJSON = l.Info().JSON()
 	}
 	return respond(infoJSON)
 }
 
-// rf_snapshot makes the current snapshot's own bytes the output region
-// (no copy; JavaScript copies them out before the next call).
-//
-// rf_names makes the current list's browser names (lists/FORMAT.md,
-// section 2), one a line, the output region; empty when the list does not
-// publish them.
+// rf_names makes list id's browser names (lists/FORMAT.md, section 2), one
+// a line, the output region; empty when the list does not publish them.
 //
 //go:wasmexport rf_names
-func rfNames() uint32 {
+func rfNames(id uint32) uint32 {
 	defer guard("browserNames")
+	s := snapshotOf(id)
+	if s == nil {
+		return respond(nil)
+	}
 	n := 0
-	for _, s := range state.List().Names {
-		n += len(s) + 1
+	for _, name := range s.Names {
+		n += len(name) + 1
 	}
 	b := make([]byte, 0, n)
-	for i, s := range state.List().Names {
+	for i, name := range s.Names {
 		if i > 0 {
 			b = append(b, '\n')
 		}
-		b = append(b, s...)
+		b = append(b, name...)
 	}
 	return respond(b)
 }
 
+// rf_snapshot makes list id's snapshot's own bytes the output region (no
+// copy; JavaScript copies them out before the next call); empty before its
+// first snapshot.
+//
 //go:wasmexport rf_snapshot
-func rfSnapshot() uint32 {
+func rfSnapshot(id uint32) uint32 {
 	defer guard("snapshotBytes")
-	return respond(state.List().Bytes())
+	s := snapshotOf(id)
+	if s == nil {
+		return respond(nil)
+	}
+	return respond(s.Bytes())
+}
+
+func snapshotOf(id uint32) *snapshot.Snapshot {
+	if l := state.List(int(id)); l != nil {
+		return l.Snapshot()
+	}
+	return nil
 }
