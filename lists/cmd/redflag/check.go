@@ -11,16 +11,24 @@ import (
 
 	"github.com/redflag/redflag/lists/check"
 	"github.com/redflag/redflag/lists/cmd/cmdline"
-	"github.com/redflag/redflag/lists/data"
-	"github.com/redflag/redflag/lists/snapshot"
 )
 
 func runCheck(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
-	fs := cmdline.NewFlags("check", "[--snapshot FILE] [--pub KEY]... [--json] [--fail-on listed|caution] [--no-lookalikes] [INPUT...]",
-		"Checks URLs, domains or emails (arguments, or one per line on stdin) against\nthe embedded default list or --snapshot. Nothing leaves this machine.\nA name that is not listed but resembles a listed one answers caution.\nExit status: 0 all clean (or only cautioned), 1 at least one listed (or\ncautioned, with --fail-on caution), 2 invalid input or usage error.", stderr)
-	snapPath := fs.String("snapshot", "", "signed snapshot to check against (default: the embedded default list)")
-	var pubs pubFlags
-	fs.Var(&pubs, "pub", "public key file or \"ed25519:BASE64\" to trust for --snapshot (repeatable)")
+	fs := cmdline.NewFlags("check", "[--default] [--pub KEY]... [--snapshot FILE [--pub KEY]...]... [--json] [--fail-on listed|caution] [--no-lookalikes] [INPUT...]",
+		"Checks URLs, domains or emails (arguments, or one per line on stdin) against\n"+
+			"the embedded default list, or against each --snapshot (and the default list\n"+
+			"too with --default). Nothing leaves this machine.\n"+
+			"Each snapshot is verified with the --pub keys after it, those before the\n"+
+			"first --snapshot, and the keys this build trusts. Across several lists the\n"+
+			"strongest answer wins (seized, then flagged, then caution) and names its\n"+
+			"list; each list may be given once.\n"+
+			"A name that is not listed but resembles a listed one answers caution.\n"+
+			"Exit status: 0 all clean (or only cautioned), 1 at least one listed (or\n"+
+			"cautioned, with --fail-on caution), 2 invalid input or usage error.", stderr)
+	var lf listFlags
+	fs.Var(&snapshotFlag{&lf}, "snapshot", "signed snapshot `FILE` to check against (repeatable; default: the embedded default list)")
+	fs.Var(&listPubFlag{&lf}, "pub", "public `KEY` (a file or \"ed25519:BASE64\") to trust for the --snapshot before it, or for every --snapshot when given before any (repeatable)")
+	withDefault := fs.Bool("default", false, "consult the embedded default list too, before the --snapshot lists")
 	asJSON := fs.Bool("json", false, "print one JSON object per input")
 	failOn := fs.String("fail-on", "listed", `exit 1 for "listed" inputs, or for "caution" too`)
 	noLookAlikes := fs.Bool("no-lookalikes", false, "answer clean where a name only resembles a listed one")
@@ -30,7 +38,7 @@ func runCheck(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 	if *failOn != "listed" && *failOn != "caution" {
 		return cmdline.Fail(stderr, "check", exitUsage, `--fail-on wants "listed" or "caution", not %q`, *failOn)
 	}
-	s, err := loadSnapshot(*snapPath, pubs, stdin)
+	lists, err := lf.open(*withDefault, stdin)
 	if err != nil {
 		return cmdline.Fail(stderr, "check", exitUsage, "%v", err)
 	}
@@ -41,7 +49,7 @@ func runCheck(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 	enc.SetEscapeHTML(false)
 	status := exitOK
 	report := func(input string) {
-		r := check.Check(s, input, check.Options{Expressions: *asJSON, NoLookAlikes: *noLookAlikes})
+		r, _ := check.Across(lists, input, check.Options{Expressions: *asJSON, NoLookAlikes: *noLookAlikes})
 		switch {
 		case r.Verdict == check.Invalid:
 			status = exitUsage
@@ -52,7 +60,7 @@ func runCheck(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 			enc.Encode(r)
 			return
 		}
-		fmt.Fprintln(out, describe(r))
+		fmt.Fprintln(out, describeAcross(r, len(lists)))
 	}
 
 	if fs.NArg() > 0 {
@@ -61,8 +69,8 @@ func runCheck(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 		}
 		return status
 	}
-	if *snapPath == "-" {
-		return cmdline.Fail(stderr, "check", exitUsage, "inputs must be arguments when the snapshot is read from stdin")
+	if lf.readsStdin() {
+		return cmdline.Fail(stderr, "check", exitUsage, "inputs must be arguments when a snapshot is read from stdin")
 	}
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -81,26 +89,13 @@ func runCheck(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 	return status
 }
 
-func loadSnapshot(path string, pubs []string, stdin io.Reader) (*snapshot.Snapshot, error) {
-	if path == "" && len(pubs) == 0 {
-		return data.Default()
+// describeAcross is describe naming the answering list, when several lists
+// were consulted and one answered.
+func describeAcross(r check.Result, lists int) string {
+	if lists < 2 || r.List == "" {
+		return describe(r)
 	}
-	if path == "" {
-		return nil, fmt.Errorf("--pub needs --snapshot")
-	}
-	trust, err := trustFor(pubs)
-	if err != nil {
-		return nil, err
-	}
-	b, err := readInput(path, stdin)
-	if err != nil {
-		return nil, err
-	}
-	s, err := snapshot.Open(b, trust)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return s, nil
+	return describe(r) + "; list " + r.List
 }
 
 // describe is the one-line human answer.

@@ -44,7 +44,7 @@ var commands = map[string]command{
 	"verify":   {"verify a snapshot (or a delta against its base)", runVerify},
 	"diff":     {"make a signed delta between two snapshots", runDiff},
 	"apply":    {"apply a delta to a snapshot", runApply},
-	"check":    {"check URLs, domains or emails against a list", runCheck},
+	"check":    {"check URLs, domains or emails against one list or several", runCheck},
 	"scan":     {"check the URLs, emails and domains in PDF, DOCX, ODT, email and text files", runScan},
 	"variants": {"the look-alike names of a domain and whether each is cautioned", runVariants},
 	// The publisher's commands live in backend/cli.

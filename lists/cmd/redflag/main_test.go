@@ -115,6 +115,107 @@ func TestCheckStdin(t *testing.T) {
 	}
 }
 
+// Two lists signed by different publishers, each snapshot with its own key,
+// consulted at once: the strongest answer wins and names its list.
+func TestCheckAcrossLists(t *testing.T) {
+	dir := t.TempDir()
+	p := func(name string) string { return filepath.Join(dir, name) }
+	mustRun := func(args ...string) {
+		t.Helper()
+		if st, out, errOut := redflag(t, "", args...); st != exitOK {
+			t.Fatalf("redflag %q: exit %d\n%s%s", args, st, out, errOut)
+		}
+	}
+	header := "pattern\tkind\tdate\tauthority\treference\tnote\n"
+	os.WriteFile(p("company.tsv"), []byte(header+
+		"alpha-corp.example\tflagged\t2026-01-02\tCompany SOC\thttps://company.example/1\t\n"+
+		"shared.example\tflagged\t2026-01-02\tCompany SOC\thttps://company.example/2\t\n"), 0o644)
+	os.WriteFile(p("partner.tsv"), []byte(header+
+		"beta-corp.example\tflagged\t2026-01-03\tPartner SOC\thttps://partner.example/1\t\n"+
+		"shared.example\tseized\t2026-01-03\tPartner police\thttps://partner.example/2\t\n"), 0o644)
+	mustRun("keygen", "--out", p("a"))
+	mustRun("keygen", "--out", p("b"))
+	mustRun("build", "--key", p("a.key"), "--name", "company", "--version", "100", "--out", p("a.snap"), p("company.tsv"))
+	mustRun("build", "--key", p("b.key"), "--name", "partner", "--version", "200", "--out", p("b.snap"), p("partner.tsv"))
+	mustRun("build", "--key", p("a.key"), "--name", "company", "--version", "101", "--out", p("a101.snap"), p("company.tsv"))
+	mustRun("build", "--key", p("a.key"), "--out", p("unnamed.snap"), p("company.tsv")) // build's default name: "default"
+	bSnap, _ := os.ReadFile(p("b.snap"))
+
+	both := []string{"check", "--snapshot", p("a.snap"), "--pub", p("a.pub"), "--snapshot", p("b.snap"), "--pub", p("b.pub")}
+	withDefault := []string{"check", "--default", "--snapshot", p("b.snap"), "--pub", p("b.pub")}
+	args := func(base []string, more ...string) []string { return append(append([]string(nil), base...), more...) }
+	tests := []struct {
+		name   string
+		args   []string
+		stdin  string
+		status int
+		want   []string // each in stdout+stderr
+		not    string   // absent from stdout
+	}{
+		{"entry of the first list", args(both, "https://alpha-corp.example/jobs"), "", exitListed,
+			[]string{"flagged  https://alpha-corp.example/jobs  (matches alpha-corp.example/) Flagged by Company SOC", "; list company"}, ""},
+		{"entry of the second list", args(both, "beta-corp.example"), "", exitListed,
+			[]string{"Flagged by Partner SOC on 2026-01-03; see https://partner.example/1; list partner"}, ""},
+		{"seized in one outranks flagged in the other", args(both, "shared.example"), "", exitListed,
+			[]string{"seized   shared.example", "Seized by Partner police", "; list partner"}, "company"},
+		{"in either order", []string{"check", "--snapshot", p("b.snap"), "--pub", p("b.pub"), "--snapshot", p("a.snap"), "--pub", p("a.pub"), "shared.example"}, "", exitListed,
+			[]string{"seized   shared.example", "; list partner"}, ""},
+		{"keys before every snapshot apply to each", []string{"check", "--pub", p("a.pub"), "--pub", p("b.pub"), "--snapshot", p("a.snap"), "--snapshot", p("b.snap"), "shared.example"}, "", exitListed,
+			[]string{"; list partner"}, ""},
+		{"json names the list", args(both, "--json", "alpha-corp.example", "beta-corp.example"), "", exitListed,
+			[]string{`"verdict":"flagged"`, `"list":"company","list_version":100`, `"list":"partner","list_version":200`}, ""},
+		{"clean names no list", args(both, "example.com"), "", exitOK, []string{"clean    example.com"}, "; list"},
+		{"caution names its list", args(both, "alpha-corps.example"), "", exitOK,
+			[]string{"caution  alpha-corps.example  (not listed; resembles alpha-corp.example", "; list company"}, ""},
+		{"caution with --fail-on caution", args(both, "--fail-on", "caution", "alpha-corps.example"), "", exitListed, []string{"caution"}, ""},
+		{"--no-lookalikes", args(both, "--no-lookalikes", "--fail-on", "caution", "alpha-corps.example"), "", exitOK, []string{"clean"}, ""},
+		{"invalid input", args(both, "beta-corp.example", "http://"), "", exitUsage, []string{"list partner", "invalid  http://"}, ""},
+		{"stdin inputs", both, "example.com\nshared.example\n", exitListed, []string{"clean    example.com", "seized   shared.example", "list partner"}, ""},
+		{"one list: key after the snapshot", []string{"check", "--snapshot", p("a.snap"), "--pub", p("a.pub"), "shared.example"}, "", exitListed,
+			[]string{"flagged  shared.example"}, "; list"},
+		{"one list: key before the snapshot", []string{"check", "--pub", p("a.pub"), "--snapshot", p("a.snap"), "shared.example"}, "", exitListed,
+			[]string{"flagged  shared.example"}, "; list"},
+		{"default list first", args(withDefault, "--json", "silverstarchina.com"), "", exitListed,
+			[]string{`"verdict":"seized"`, `"list":"default"`}, ""},
+		{"then the files", args(withDefault, "--json", "beta-corp.example"), "", exitListed,
+			[]string{`"list":"partner","list_version":200`}, ""},
+		{"default list in human output", args(withDefault, "silverstarchina.com", "example.com"), "", exitListed,
+			[]string{"Seized by US Department of Justice", "; list default", "clean    example.com"}, ""},
+		{"--default alone", []string{"check", "--default", "silverstarchina.com"}, "", exitListed, []string{"seized   silverstarchina.com"}, "; list"},
+		{"list B's snapshot with list A's key", []string{"check", "--snapshot", p("a.snap"), "--pub", p("a.pub"), "--snapshot", p("b.snap"), "--pub", p("a.pub"), "x.com"}, "", exitUsage,
+			[]string{p("b.snap") + ": ", "untrusted key"}, "x.com"},
+		{"a key given after one snapshot is not the next one's", []string{"check", "--snapshot", p("a.snap"), "--pub", p("a.pub"), "--snapshot", p("b.snap"), "x.com"}, "", exitUsage,
+			[]string{p("b.snap") + ": ", "untrusted key"}, ""},
+		{"shared key, only one list's", []string{"check", "--pub", p("a.pub"), "--snapshot", p("a.snap"), "--snapshot", p("b.snap"), "x.com"}, "", exitUsage,
+			[]string{p("b.snap") + ": "}, ""},
+		{"two versions of one list", []string{"check", "--pub", p("a.pub"), "--snapshot", p("a.snap"), "--snapshot", p("a101.snap"), "x.com"}, "", exitUsage,
+			[]string{p("a.snap") + " and " + p("a101.snap") + ` are both list "company"`}, ""},
+		{"a file named like the default list", []string{"check", "--default", "--snapshot", p("unnamed.snap"), "--pub", p("a.pub"), "x.com"}, "", exitUsage,
+			[]string{`the embedded default list and ` + p("unnamed.snap") + ` are both list "default"`}, ""},
+		{"snapshot from stdin", []string{"check", "--default", "--snapshot", "-", "--pub", p("b.pub"), "beta-corp.example"}, string(bSnap), exitListed,
+			[]string{"; list partner"}, ""},
+		{"snapshot from stdin wants argument inputs", []string{"check", "--default", "--snapshot", "-", "--pub", p("b.pub")}, string(bSnap), exitUsage,
+			[]string{"inputs must be arguments"}, ""},
+		{"stdin read twice", []string{"check", "--snapshot", "-", "--pub", p("b.pub"), "--snapshot", "-", "x.com"}, string(bSnap), exitUsage,
+			[]string{"--snapshot - given twice"}, ""},
+		{"--pub without --snapshot", []string{"check", "--default", "--pub", p("a.pub"), "x.com"}, "", exitUsage, []string{"--pub needs --snapshot"}, ""},
+	}
+	for _, tt := range tests {
+		st, out, errOut := redflag(t, tt.stdin, tt.args...)
+		if st != tt.status {
+			t.Errorf("%s: exit %d, want %d\n%s%s", tt.name, st, tt.status, out, errOut)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(out+errOut, w) {
+				t.Errorf("%s: output lacks %q:\n%s%s", tt.name, w, out, errOut)
+			}
+		}
+		if tt.not != "" && strings.Contains(out, tt.not) {
+			t.Errorf("%s: stdout has %q:\n%s", tt.name, tt.not, out)
+		}
+	}
+}
+
 func TestHelp(t *testing.T) {
 	for _, cmd := range []string{"keygen", "import", "build", "verify", "diff", "apply", "check"} {
 		st, _, errOut := redflag(t, "", cmd, "--help")
