@@ -120,15 +120,29 @@ async function signIn(token) {
     state.me = null;
     throw err;
   }
-  const sel = $('list');
-  sel.replaceChildren(...lists.map((l) => h('option', { value: l.name }, l.name)));
-  if (!lists.some((l) => l.name === state.list) && lists.length) state.list = lists[0].name;
-  sel.value = state.list;
+  fillLists(lists);
   $('who').textContent = `${state.me.name} (${state.me.role}; review ${state.me.review})`;
   document.body.dataset.role = state.me.role;
   $('session').hidden = false;
   $('tabs').hidden = false;
   for (const el of document.querySelectorAll('[data-role="admin"]')) el.hidden = !isAdmin();
+  await show(state.view);
+}
+
+// fillLists puts lists in the selector, keeping the selected one if it
+// is among them.
+function fillLists(lists) {
+  $('list').replaceChildren(...lists.map((l) => h('option', { value: l.name }, l.name)));
+  if (!lists.some((l) => l.name === state.list) && lists.length) state.list = lists[0].name;
+  $('list').value = state.list;
+}
+
+// selectList makes name the list every tab works on.
+async function selectList(name) {
+  state.list = name;
+  state.pages = [];
+  state.after = '';
+  $('list').value = name;
   await show(state.view);
 }
 
@@ -501,7 +515,7 @@ function init() {
     }
   });
   on('signout', 'click', () => signOut());
-  on('list', 'change', async () => { state.list = $('list').value; state.pages = []; state.after = ''; await show(state.view); });
+  on('list', 'change', () => selectList($('list').value));
   for (const b of document.querySelectorAll('#tabs button')) {
     on(b.id || (b.id = `tab-${b.dataset.view}`), 'click', () => { status(''); return show(b.dataset.view); });
   }
