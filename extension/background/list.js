@@ -1,10 +1,14 @@
-// The list the extension checks against: the checker's embedded default
+// The lists the extension checks against: the checker's embedded default
 // snapshot, replaced at start by the newest good one stored, and by
-// updates. All checks go through here so the allowlist applies everywhere.
+// updates; and the lists followed besides it (settings.lists, a company's
+// own: each verified with its own publisher's keys, stored apart). All
+// checks go through here so the allowlist applies everywhere and every
+// listed result names its list.
 import * as checker from '../checker/checker.js';
+import { api } from '../shared/browser.js';
 import * as rules from './rules.js';
-import { loadList, saveList } from './store.js';
-import { allowlisted } from '../shared/settings.js';
+import { deleteList, loadList, saveList } from './store.js';
+import { allowlisted, listKey, listTitle } from '../shared/settings.js';
 import { settings } from './config.js';
 
 const timings = { startedAt: performance.now(), workerOrigin: performance.timeOrigin };
@@ -32,6 +36,7 @@ async function start() {
   const [, s] = await Promise.all([checker.ready, settings()]);
   timings.checkerReady = performance.now();
   await configure(s.values);
+  await following;
   const info = checker.info();
   const rec = await stored;
   if (rec && info.name === 'default' && rec.version > info.version) {
@@ -44,9 +49,85 @@ async function start() {
 }
 
 // syncRules keeps the browser's own blocking rules in step with the loaded
-// list and the allowlist (rules.js).
+// lists and the allowlist (rules.js): the names of every list that
+// publishes them.
 function syncRules(values) {
-  return rules.sync(checker.info(), () => checker.browserNames(), values.allowlist);
+  const infos = checker.listKeys().map((key) => ({ key, ...checker.info(key) }));
+  const combined = {
+    name: infos.map((i) => `${i.key}=${i.name}`).join(' '),
+    version: infos.map((i) => i.version).join(' '),
+    namesPublished: infos.some((i) => i.namesPublished),
+    browserNames: infos.map((i) => (i.namesPublished ? i.browserNames : '-')).join(' '),
+  };
+  const names = () => infos.flatMap((i) => (i.namesPublished ? checker.browserNames(i.key) : []));
+  return rules.sync(combined, names, values.allowlist);
+}
+
+// Followed lists: key (listKey) → {sub, title}; in the checker under the
+// same key, stored as `list:KEY`.
+const followed = new Map();
+const storeName = (key) => (key === 'default' ? 'default' : `list:${key}`);
+const sameSub = (a, b) => a.list === b.list && a.url === b.url && a.keys.join() === b.keys.join();
+
+// follow brings the checker's lists in step with settings.lists: a list no
+// longer wanted is forgotten with its stored copy and its warnings; a new
+// one (or one whose keys changed) is subscribed with its keys and starts
+// from its stored copy, if any, until its first update.
+let following = Promise.resolve();
+function follow(values) {
+  following = following.then(() => followNow(values)).catch((e) => console.warn(`RedFlag: lists not followed: ${e.message}`));
+  return following;
+}
+
+async function followNow(values) {
+  await checker.ready;
+  const wanted = new Map(values.lists.map((sub) => [listKey(sub), sub]));
+  let changed = false;
+  for (const [key, { sub }] of followed) {
+    const next = wanted.get(key);
+    if (next && sameSub(sub, next)) {
+      followed.get(key).title = listTitle(next);
+      continue;
+    }
+    await checker.unsubscribe(key);
+    followed.delete(key);
+    changed = true;
+    if (!next) await deleteList(storeName(key)).catch(() => {});
+  }
+  for (const [key, sub] of wanted) {
+    if (followed.has(key)) continue;
+    const r = await checker.subscribe(key, { name: sub.list, keys: sub.keys });
+    if (!r.ok) {
+      console.warn(`RedFlag: list ${sub.list} from ${sub.url} not followed: ${r.error}`);
+      continue;
+    }
+    followed.set(key, { sub, title: listTitle(sub) });
+    changed = true;
+    const rec = await loadList(storeName(key)).catch(() => undefined);
+    if (rec) {
+      const loaded = await checker.load(rec.bytes, { list: key });
+      if (!loaded.ok) console.warn(`RedFlag: stored copy of list ${sub.list} refused: ${loaded.error}`);
+    }
+  }
+  if (changed && hasStarted) await syncRules(values);
+}
+
+// followedLists is every list checked, the default one first:
+// [{key, title, url, name}].
+export function followedLists(values) {
+  return [
+    { key: 'default', title: '', url: values.updateUrl, name: 'default' },
+    ...[...followed].map(([key, { sub, title }]) => ({ key, title, url: sub.url, name: sub.list })),
+  ];
+}
+
+// titled adds to a listed or caution result the title of the list that
+// answered (listTitle; '' for the default list).
+// The default list is named only when others are followed too.
+function titled(r) {
+  if (!r.list) return r;
+  if (r.list === 'default') return followed.size === 0 ? r : { ...r, listTitle: api.i18n.getMessage('defaultListTitle') || 'RedFlag public list' };
+  return { ...r, listTitle: followed.get(r.list)?.title ?? r.list };
 }
 
 // configure adds the keys a policy trusts (before a stored list or an
@@ -56,6 +137,7 @@ function syncRules(values) {
 let configuring = Promise.resolve();
 let trusted = '[]'; // the keys last added, as JSON
 export function configure(values) {
+  follow(values);
   if (hasStarted) syncRules(values);
   const keys = JSON.stringify(values.trustedKeys);
   if (keys === trusted) return configuring;
@@ -71,9 +153,9 @@ export function configure(values) {
 
 function applyAllowlist(r, allowlist) {
   if ((listed(r) || cautioned(r)) && allowlisted(hostOf(r), allowlist)) {
-    return { ...r, verdict: 'clean', allowlisted: true };
+    return { ...r, verdict: 'clean', allowlisted: true, list: '' };
   }
-  return r;
+  return titled(r);
 }
 
 function hostOf(r) {
@@ -118,25 +200,30 @@ export async function checkMany(inputs, { verdictOnly = false } = {}) {
   return results.map((r) => (listed(r) || cautioned(r) ? applyAllowlist(checker.check(r.input, options), allowlist) : r));
 }
 
-export async function info() {
+// info describes a list (the default one unless named by key); a list no
+// longer followed answers undefined.
+export async function info(key = 'default') {
   await started;
-  return checker.info();
+  await following;
+  if (key !== 'default' && !followed.has(key)) return undefined;
+  return checker.info(key);
 }
 
 export function startTimings() {
   return { ...timings, checker: { ...checker.startup } };
 }
 
-// replace verifies and installs new list bytes (a snapshot, or a delta when
-// isDelta), stores the result and returns {ok, version, error}. On any
-// failure the current list stays.
-export async function replace(bytes, { isDelta, etag }) {
+// replace verifies and installs new bytes of list key (a snapshot, or a
+// delta when isDelta), stores the result and returns {ok, version,
+// error}. On any failure the list stays as it was, and the others too.
+export async function replace(bytes, { isDelta, etag, key = 'default' }) {
   await started;
   await configuring;
-  const r = isDelta ? await checker.applyDelta(bytes) : await checker.load(bytes);
+  await following;
+  if (key !== 'default' && !followed.has(key)) return { ok: false, error: 'this list is no longer followed' };
+  const r = isDelta ? await checker.applyDelta(bytes, { list: key }) : await checker.load(bytes, { list: key });
   if (!r.ok) return r;
-  const { name } = await checker.info();
-  await saveList(name, { bytes: await checker.snapshotBytes(), version: r.version, etag });
+  await saveList(storeName(key), { bytes: checker.snapshotBytes(key), version: r.version, etag });
   await syncRules(await currentValues());
   return r;
 }

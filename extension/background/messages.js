@@ -60,6 +60,7 @@ const handlers = {
     const [info, update, s, alarm, browserRules] = await Promise.all([list.info(), updater.readState(), settings(), api.alarms.get(updater.ALARM), rules.status()]);
     return {
       list: info,
+      lists: await followedStatus(s.values),
       update: { ...update, nextAt: alarm?.scheduledTime ?? null },
       settings: s,
       browserRules,
@@ -67,10 +68,23 @@ const handlers = {
     };
   },
 
+  // Updates every list; status is the default list's state, states every
+  // list's by key.
   async [Msg.UPDATE_NOW]() {
-    return { status: await updater.updateNow() };
+    const states = await updater.updateAll();
+    return { status: states.default, states };
   },
 };
+
+// followedStatus describes each list followed besides the default one:
+// [{key, title, url, name, info, update}].
+async function followedStatus(values) {
+  const all = list.followedLists(values).filter((l) => l.key !== 'default');
+  return Promise.all(all.map(async (l) => {
+    const [info, update, alarm] = await Promise.all([list.info(l.key), updater.readState(l.key), api.alarms.get(`${updater.ALARM}:${l.key}`)]);
+    return { ...l, info, update: { ...update, nextAt: alarm?.scheduledTime ?? null } };
+  }));
+}
 
 // checkBatch answers a content script's batch (Msg.CHECK_PORT).
 async function checkBatch({ inputs }) {
@@ -84,8 +98,9 @@ async function checkBatch({ inputs }) {
   // resembling a listed one); every other input is clean.
   const marked = [];
   results.forEach((r, i) => {
-    if (list.listed(r)) marked.push([i, { verdict: r.verdict, match: r.match, entry: r.entry }]);
-    else if (list.cautioned(r)) marked.push([i, { verdict: r.verdict, entry: r.entry, resembles: r.resembles, how: r.how }]);
+    const from = r.listTitle ? { list: r.listTitle } : {};
+    if (list.listed(r)) marked.push([i, { verdict: r.verdict, match: r.match, entry: r.entry, ...from }]);
+    else if (list.cautioned(r)) marked.push([i, { verdict: r.verdict, entry: r.entry, resembles: r.resembles, how: r.how, ...from }]);
   });
   return { marked, checkMs };
 }

@@ -49,12 +49,17 @@
     const e = summary.entry ?? {};
     if (summary.verdict === 'caution') {
       const by = say(e.kind === 'seized' ? 'kindSeizedBy' : 'kindFlaggedBy', [e.authority || say('unknownAuthority'), e.date || '?']);
-      return say('badgeCaution', [summary.resembles, by, summary.how]);
+      return say('badgeCaution', [summary.resembles, by, summary.how]) + fromList(summary);
     }
     const kind = summary.verdict === 'seized' ? 'badgeSeized' : 'badgeFlagged';
     let text = say(kind, [e.authority || say('unknownAuthority'), e.date || '?']);
     if (e.note) text += ` — ${e.note}`;
-    return `${text} (${say('badgeListedAs', [summary.match])})`;
+    return `${text} (${say('badgeListedAs', [summary.match])})${fromList(summary)}`;
+  }
+
+  // fromList names the list that answered, when several are followed.
+  function fromList(summary) {
+    return summary.list ? ` — ${say('badgeFromList', [summary.list])}` : '';
   }
 
   function outlineClass(summary) {

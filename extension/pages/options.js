@@ -10,7 +10,7 @@ function show(values, locked) {
   for (const key of KEYS) {
     const el = form.elements[key];
     const v = values[key];
-    el.value = Array.isArray(v) ? v.join('\n') : String(v);
+    el.value = key === 'lists' ? v.map(listLine).join('\n') : Array.isArray(v) ? v.join('\n') : String(v);
     el.disabled = locked.includes(key);
     const field = form.querySelector(`[data-key="${key}"]`);
     field.querySelector('.locked')?.remove();
@@ -22,6 +22,11 @@ function show(values, locked) {
     }
   }
   $('policy-note').hidden = locked.length === 0;
+}
+
+// listLine is a followed list as the lists field takes it.
+function listLine(sub) {
+  return [sub.url, sub.list, ...sub.keys].join(' ');
 }
 
 function showErrors(errors) {
@@ -68,7 +73,9 @@ form.addEventListener('submit', async (ev) => {
     $('saved').textContent = '';
     return;
   }
-  const granted = await askOrigin((await readSettings()).values.updateUrl);
+  const { values } = await readSettings();
+  let granted = true;
+  for (const url of [values.updateUrl, ...values.lists.map((l) => l.url)]) granted = (await askOrigin(url)) && granted;
   $('saved').textContent = granted ? t('optSaved') : t('optSavedNoPermission');
   await load();
 });

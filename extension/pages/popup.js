@@ -27,7 +27,29 @@ async function showStatus() {
   $('protection').textContent = protection(s);
   $('update-error').hidden = !u.lastError;
   $('update-error').textContent = u.lastError ? t('updateFailed', [when(u.lastAttempt), u.lastError]) : '';
+  showFollowed(s.lists ?? []);
   document.body.dataset.status = 'ready';
+}
+
+// showFollowed lists each list followed besides the built-in one: its
+// title, version, entries, last update and last error.
+function showFollowed(lists) {
+  $('followed').hidden = lists.length === 0;
+  $('followed-lists').replaceChildren(...lists.map((l) => {
+    const li = document.createElement('li');
+    li.dataset.list = l.key;
+    const info = l.info ?? {};
+    li.textContent = info.loaded
+      ? t('popupFollowedList', [l.title, versionDate(info.version), Number(info.entries).toLocaleString(), when(l.update.lastSuccess)])
+      : t('popupFollowedListNotYet', [l.title]);
+    if (l.update.lastError) {
+      const err = document.createElement('p');
+      err.className = 'error';
+      err.textContent = t('popupFollowedListError', [when(l.update.lastAttempt), l.update.lastError]);
+      li.append(err);
+    }
+    return li;
+  }));
 }
 
 // protection says what happens on the way to a listed site: the request is

@@ -45,6 +45,10 @@ async function main() {
     return;
   }
   document.body.classList.remove('checking');
+  if (result.listTitle) {
+    $('list-title').textContent = result.listTitle;
+    $('from-list').hidden = false;
+  }
   if (result.verdict === 'caution') {
     showCaution(result);
     return;

@@ -36,9 +36,12 @@ globalThis.RedFlagProtocol = Object.freeze({
   // Warning page → background: leave the warning page for the previous
   // page, or a blank one when there is none.
   GO_BACK: 'goBack',
-  // Popup → background: → {ok, list, update, settings, timings}.
+  // Popup → background: → {ok, list, lists, update, settings, timings}:
+  // lists, the lists followed besides the built-in one, each {key, title,
+  // url, name, info, update}.
   STATUS: 'status',
-  // Popup → background: fetch from the update server now → {ok, status}.
+  // Popup → background: update every list now → {ok, status, states}
+  // (status: the built-in list's; states: every list's by key).
   UPDATE_NOW: 'updateNow',
   // Background → content script (tabs.sendMessage): → {ok, stats} with the
   // content script's own timings; used by the benchmarks.

@@ -15,6 +15,7 @@ export const DEFAULTS = Object.freeze({
   reportUrl: '',
   allowlist: [],
   lookAlikes: 'on',
+  lists: [],
 });
 
 export const KEYS = Object.freeze(Object.keys(DEFAULTS));
@@ -72,9 +73,60 @@ export function validate(key, raw) {
       if (v !== 'on' && v !== 'off') return { error: `"${raw}": look-alike cautions are on or off` };
       return { value: v };
     }
+    case 'lists':
+      return validateLists(raw);
     default:
       return { error: `unknown setting "${key}"` };
   }
+}
+
+// Lists followed besides the default one (a company's own): policy gives
+// an array of {url, list, keys, title}; the options page one a line,
+// "URL LIST KEY [KEY...]". Normalized to objects.
+const LIST_NAME = /^[a-z0-9_.-]{1,64}$/; // as the publisher names lists
+const PUBLIC_KEY = /^ed25519:[A-Za-z0-9+/]{43}=$/;
+export const MAX_LISTS = 16;
+
+function validateLists(raw) {
+  const items = Array.isArray(raw)
+    ? raw
+    : String(raw ?? '').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((line) => {
+      const [url, list, ...keys] = line.split(/\s+/);
+      return { url, list, keys };
+    });
+  if (items.length > MAX_LISTS) return { error: `at most ${MAX_LISTS} lists` };
+  const out = [];
+  for (const item of items) {
+    const sub = subscription(item);
+    if (sub.error) return sub;
+    if (out.some((o) => listKey(o) === listKey(sub.value))) return { error: `"${sub.value.list}" from ${sub.value.url} is given twice` };
+    out.push(sub.value);
+  }
+  return { value: out };
+}
+
+function subscription(item) {
+  if (typeof item !== 'object' || item === null) return { error: `${JSON.stringify(item)} is not a list (want {url, list, keys})` };
+  const url = validate('updateUrl', item.url);
+  if (url.error || url.value === '') return { error: `list ${JSON.stringify(item.list ?? '')}: ${url.error ?? 'the publisher URL is missing'}` };
+  const list = String(item.list ?? '').trim();
+  if (!LIST_NAME.test(list)) return { error: `"${list}" is not a list name (a-z, 0-9, . _ -)` };
+  const keys = toList(item.keys);
+  if (keys.length === 0) return { error: `list "${list}": give the publisher's public key (ed25519:BASE64) that signs it` };
+  const bad = keys.find((k) => !PUBLIC_KEY.test(k));
+  if (bad) return { error: `list "${list}": "${bad}" is not a public key of the form ed25519:BASE64 (32 bytes)` };
+  const title = String(item.title ?? '').trim().slice(0, 80);
+  return { value: { url: url.value, list, keys, title } };
+}
+
+// listKey names a followed list in the checker, storage and alarms.
+export function listKey(sub) {
+  return `${sub.url}|${sub.list}`;
+}
+
+// listTitle is how pages name a followed list.
+export function listTitle(sub) {
+  return sub.title || `${sub.list} (${new URL(sub.url).host})`;
 }
 
 function toList(raw) {

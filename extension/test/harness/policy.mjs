@@ -54,19 +54,25 @@ export async function deployByPolicy({ extensionPolicy = {}, build = 'chromium-m
   files['/updates.xml'] = { file: packed.updates, type: 'text/xml' };
 
   const policyFile = join(POLICY_DIR, `${PREFIX}${process.pid}.json`);
-  writeFileSync(policyFile, JSON.stringify({
-    ExtensionInstallForcelist: [`${packed.id};http://${addr}/updates.xml`],
-    // Chromium closes DevTools to force-installed extensions by default;
-    // the test drives the extension through them.
-    DeveloperToolsAvailability: 1,
-    '3rdparty': { extensions: { [packed.id]: extensionPolicy } },
-  }, null, 2));
-  chmodSync(policyFile, 0o644);
+  const writePolicy = (settings) => {
+    writeFileSync(policyFile, JSON.stringify({
+      ExtensionInstallForcelist: [`${packed.id};http://${addr}/updates.xml`],
+      // Chromium closes DevTools to force-installed extensions by default;
+      // the test drives the extension through them.
+      DeveloperToolsAvailability: 1,
+      '3rdparty': { extensions: { [packed.id]: settings } },
+    }, null, 2));
+    chmodSync(policyFile, 0o644);
+  };
+  writePolicy(extensionPolicy);
 
   return {
     id: packed.id,
     addr,
     served,
+    // setExtensionPolicy changes the extension's managed settings; a
+    // running Chromium notices the file change by itself.
+    setExtensionPolicy: writePolicy,
     async close() {
       rmSync(policyFile, { force: true });
       server.closeAllConnections();

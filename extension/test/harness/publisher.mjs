@@ -22,11 +22,14 @@ export async function freePort() {
   return port;
 }
 
-export async function startPublisher() {
-  const data = mkdtempSync(join(tmpdir(), 'redflag-serve-'));
-  const port = await freePort();
+// startPublisher starts `redflag serve` signing with key (the development
+// key unless said), on port (a free one unless said) and data (a fresh
+// directory unless said: a restart keeps its lists).
+export async function startPublisher({ key = DEV_KEY, port, data } = {}) {
+  data ??= mkdtempSync(join(tmpdir(), 'redflag-serve-'));
+  port ??= await freePort();
   const addr = `127.0.0.1:${port}`;
-  const proc = spawn(REDFLAG, ['serve', '--addr', addr, '--data', data, '--key', DEV_KEY, '--review', 'off', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(REDFLAG, ['serve', '--addr', addr, '--data', data, '--key', key, '--review', 'off', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout.on('data', (d) => { output += d; });
   proc.stderr.on('data', (d) => { output += d; });
@@ -47,25 +50,31 @@ export async function startPublisher() {
   return {
     url,
     addr,
+    port,
     data,
     admin,
     output: () => output,
     // publish lists patterns, flagged by "Acme security team" unless said
     // otherwise (look-alikes on unless lookAlikes is 'off'), and returns
     // the new version.
-    async publish(patterns, { kind = 'flagged', authority = 'Acme security team', date, reference, note, lookAlikes = 'on' }) {
-      const args = ['propose', '--json', ...patterns.flatMap((p) => ['--add', p]), '--kind', kind, '--authority', authority, '--date', date,
+    // (to list, "default" unless said).
+    async publish(patterns, { kind = 'flagged', authority = 'Acme security team', date, reference, note, lookAlikes = 'on', list = 'default' }) {
+      const args = ['propose', '--json', '--list', list, ...patterns.flatMap((p) => ['--add', p]), '--kind', kind, '--authority', authority, '--date', date,
         '--lookalikes', lookAlikes, '--reason', 'browser test'];
       if (reference) args.push('--reference', reference);
       if (note) args.push('--note', note);
       const proposed = await admin(...args);
       const id = JSON.parse(proposed.stdout).id;
-      await admin('approve', String(id));
-      return JSON.parse((await admin('publish', '--json')).stdout).version;
+      await admin('approve', '--list', list, String(id));
+      return JSON.parse((await admin('publish', '--list', list, '--json')).stdout).version;
     },
-    async close() {
+    // stop ends the process and keeps its data (for a restart).
+    async stop() {
       proc.kill('SIGTERM');
       await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
+    },
+    async close() {
+      await this.stop();
       rmSync(data, { recursive: true, force: true });
     },
   };
