@@ -72,8 +72,22 @@ type Problem struct {
 // answer without its body, as caches and probes expect). Published objects
 // carry Cache-Control "public, max-age=" maxAge in seconds (DefaultMaxAge
 // in production; 0 makes every poll revalidate, for tests).
+//
+// Every answer may be read by any origin (CORS): the data is public and
+// signed, asked for without credentials, and a browser extension whose
+// publisher is a company's own host fetches it without a host permission
+// for that host (which no policy can grant the regular build). The
+// revalidation header and the version headers are allowed and exposed.
 func Register(e *echo.Echo, p Published, maxAge time.Duration) {
 	h := handlers{p: p, cacheControl: []string{CacheControlFor(max(maxAge, 0))}}
+	cors := func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			hd := c.Response().Header()
+			hd["Access-Control-Allow-Origin"] = anyOrigin
+			hd["Access-Control-Expose-Headers"] = exposed
+			return next(c)
+		}
+	}
 	for path, handler := range map[string]echo.HandlerFunc{
 		"/healthz":                 h.health,
 		"/readyz":                  h.ready,
@@ -83,9 +97,30 @@ func Register(e *echo.Echo, p Published, maxAge time.Duration) {
 		"/v1/lists/:name/delta":    h.delta,
 		"/v1/keys":                 h.doc(publish.KeysKey),
 	} {
-		e.GET(path, handler)
-		e.HEAD(path, handler)
+		e.GET(path, handler, cors)
+		e.HEAD(path, handler, cors)
+		e.OPTIONS(path, preflight, cors)
 	}
+}
+
+// Header values shared by every answer (never modified once set).
+var (
+	anyOrigin    = []string{"*"}
+	exposed      = []string{"ETag, " + VersionHeader + ", " + FromHeader}
+	allowMethods = []string{"GET, HEAD"}
+	allowHeaders = []string{"If-None-Match"}
+	preflightAge = []string{"86400"}
+)
+
+// preflight answers a CORS preflight: a poll that revalidates sends
+// If-None-Match, which is not a header a browser sends across origins
+// without asking first.
+func preflight(c echo.Context) error {
+	hd := c.Response().Header()
+	hd["Access-Control-Allow-Methods"] = allowMethods
+	hd["Access-Control-Allow-Headers"] = allowHeaders
+	hd["Access-Control-Max-Age"] = preflightAge
+	return c.NoContent(http.StatusNoContent)
 }
 
 type handlers struct {

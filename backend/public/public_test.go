@@ -133,6 +133,44 @@ func TestHead(t *testing.T) {
 	}
 }
 
+// TestCrossOrigin: an extension with no host permission for the publisher
+// reads every public answer, revalidates with If-None-Match after a
+// preflight, and sees the version headers.
+func TestCrossOrigin(t *testing.T) {
+	objs, _, v2 := mirror(t)
+	e := echo.New()
+	Register(e, fromMap(objs), DefaultMaxAge)
+	for _, tt := range []struct {
+		method, path string
+		status       int
+	}{
+		{http.MethodGet, "/v1/lists/acme/snapshot", 200},
+		{http.MethodGet, "/v1/lists/acme/delta?from=1000", 200},
+		{http.MethodGet, "/v1/lists/nope", 404},
+		{http.MethodHead, "/v1/lists", 200},
+		{http.MethodOptions, "/v1/lists/acme/snapshot", 204},
+	} {
+		req := httptest.NewRequest(tt.method, tt.path, nil)
+		req.Header.Set("Origin", "chrome-extension://abcdefghijklmnopabcdefghijklmnop")
+		if tt.method == http.MethodOptions {
+			req.Header.Set("Access-Control-Request-Method", "GET")
+			req.Header.Set("Access-Control-Request-Headers", "if-none-match")
+		}
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, req)
+		h := rec.Header()
+		if rec.Code != tt.status || h.Get("Access-Control-Allow-Origin") != "*" || !strings.Contains(h.Get("Access-Control-Expose-Headers"), VersionHeader) {
+			t.Errorf("%s %s: %d %v", tt.method, tt.path, rec.Code, h)
+		}
+		if tt.method == http.MethodOptions && (h.Get("Access-Control-Allow-Headers") != "If-None-Match" || h.Get("Access-Control-Allow-Methods") != "GET, HEAD") {
+			t.Errorf("preflight: %v", h)
+		}
+		if tt.path == "/v1/lists/acme/snapshot" && tt.method == http.MethodGet && h.Get("ETag") != v2.Index.Snapshot.ETag {
+			t.Errorf("GET snapshot: ETag %q", h.Get("ETag"))
+		}
+	}
+}
+
 func TestMatchETag(t *testing.T) {
 	tests := []struct {
 		header, etag string

@@ -108,6 +108,7 @@ async function followNow(values) {
       const loaded = await checker.load(rec.bytes, { list: key });
       if (!loaded.ok) console.warn(`RedFlag: stored copy of list ${sub.list} refused: ${loaded.error}`);
     }
+    timings.followedLoaded = performance.now();
   }
   if (changed && hasStarted) await syncRules(values);
 }
