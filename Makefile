@@ -139,8 +139,8 @@ bench-lookalike: embedded $(REACH_DEPS)
 	$(GO) test -run '^$$' -bench 'Build1M|Diff100' -benchtime 1x -count 3 -timeout 30m ./lists/snapshot
 
 # The checker module against native Go, pure-JavaScript peers and the
-# GOOS=js alternative, in Node and in Chromium's MV3 service worker
-# (wasm/bench/run.sh; Chromium needs apt-get install chromium and npm
+# GOOS=js alternative, and over several lists (default, 1M, both), in Node
+# and in Chromium's MV3 service worker (wasm/bench/run.sh; Chromium needs apt-get install chromium and npm
 # install in extension/).
 bench-wasm: $(WASM) $(WASM_ID)
 	wasm/bench/run.sh

@@ -47,6 +47,15 @@ console.log(`\nper URL, median of ${native.check.length} rounds, ${node.urls} UR
 console.log('ns/URL'.padStart(10), '× native'.padStart(9), ' what');
 for (const [what, ns, note] of rows) console.log(ns.toFixed(0).padStart(10), (ns / base).toFixed(2).padStart(9), ` ${what}${note ? ` (${note})` : ''}`);
 
+// Several lists (wasm/bench/lists.mjs): the default list alone, the 1M
+// list alone, both (the 1M one as a company's list); goal ≤ 1.2× the 1M.
+const several = [['Node', load('lists-node.json')[0]], ['Chromium SW', load('lists-chromium.json')[0]]].filter(([, l]) => l);
+if (several.length) console.log(`\nseveral lists: checkMany per URL, batches of 1,000, ns (median of ${several[0][1].rounds} interleaved rounds)`);
+for (const [where, l] of several) {
+  const line = (ns, ratio) => `default ${ns.default.toFixed(0)}, 1M ${ns['1M'].toFixed(0)}, default + 1M company ${ns['default+1M'].toFixed(0)} = ${ratio.toFixed(2)}× 1M`;
+  console.log(`  ${where}: ${line(l.summary.checkManyNsPerURL, l.summary.ratio)} (goal ≤ 1.2×); verdictOnly: ${line(l.summary.verdictOnlyNsPerURL, l.summary.verdictOnlyRatio)}`);
+}
+
 console.log('\nstart-up');
 const starts = load('startup.json');
 const nodeStart = {};

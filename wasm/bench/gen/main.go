@@ -2,12 +2,15 @@
 // synthetic list of -entries entries (lists/synthetic) as a snapshot of the
 // default list one version above the shipped one, the throwaway public key
 // that signed it, a stream of URLs to check, and the entries' patterns for
-// the pure-JavaScript peers.
+// the pure-JavaScript peers; and the same entries as a company's list
+// (named "company", version 1, signed by a second throwaway key), to be
+// subscribed next to the default list (wasm/bench/lists.mjs).
 //
 //	go run ./wasm/bench/gen -entries 1000000 -urls 100000 -out DIR
 //
-// DIR gets list.snap, list.pub ("ed25519:BASE64"), urls.txt and
-// patterns.txt (one pattern a line: "example.com" or "github.com/user/").
+// DIR gets list.snap, list.pub ("ed25519:BASE64"), company.snap,
+// company.pub, urls.txt and patterns.txt (one pattern a line:
+// "example.com" or "github.com/user/").
 package main
 
 import (
@@ -52,6 +55,14 @@ func run(n, nURLs, listed int, dir string) error {
 	if err != nil {
 		return err
 	}
+	companyPub, companyPriv, err := keys.Generate()
+	if err != nil {
+		return err
+	}
+	company, err := snapshot.Build(snapshot.Options{Name: "company", Version: 1, Created: time.UnixMilli(1)}, es, companyPriv)
+	if err != nil {
+		return err
+	}
 	var patterns strings.Builder
 	for _, e := range es {
 		patterns.WriteString(e.Pattern.String())
@@ -60,6 +71,8 @@ func run(n, nURLs, listed int, dir string) error {
 	files := map[string][]byte{
 		"list.snap":    s.Bytes(),
 		"list.pub":     []byte(keys.FormatText(pub) + "\n"),
+		"company.snap": company.Bytes(),
+		"company.pub":  []byte(keys.FormatText(companyPub) + "\n"),
 		"urls.txt":     []byte(strings.Join(synthetic.URLs(nURLs, 2, es, listed), "\n") + "\n"),
 		"patterns.txt": []byte(patterns.String()),
 	}
