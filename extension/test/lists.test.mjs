@@ -118,6 +118,20 @@ test('lists set by policy: an entry of each publisher warns naming its list', { 
   assert.match(item, /^Acme security — version .*, 1 entries, last update /);
   await popup.close();
 
+  // On a job board, a link to the company list's entry gets a badge that
+  // names the list.
+  const board = await b.context.newPage();
+  await board.goto('http://www.linkedin.com/jobs/view/15');
+  await board.evaluate(() => {
+    const a = Object.assign(document.createElement('a'), { id: 'acme-link', href: 'https://acme-fake-hr.example/apply' });
+    a.textContent = 'Apply with Acme HR';
+    document.body.append(a);
+  });
+  const badge = board.locator('#acme-link + .redflag-badge, #acme-link .redflag-badge');
+  await badge.waitFor({ timeout: 15000 });
+  assert.match(await badge.getAttribute('title'), /^RedFlag: flagged by Acme security team on 2026-12-01 — poses as Acme HR \(listed as acme-fake-hr\.example\/\) — list: Acme security$/);
+  await board.close();
+
   const [r] = (await ctl.ask({ type: 'checkList', inputs: ['acme-fake-hr.example'] })).results;
   assert.equal(r.list, `${acme.url}|acme`);
   assert.equal(r.listTitle, ACME);
