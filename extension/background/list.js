@@ -131,17 +131,18 @@ function titled(r) {
   return { ...r, listTitle: followed.get(r.list)?.title ?? r.list };
 }
 
-// configure adds the keys a policy trusts (before a stored list or an
+// configure follows the lists the settings name, and adds the keys a
+// policy trusts for the built-in list (before a stored list or an
 // update signed by one of them loads: both wait for it). Keys once trusted
 // stay trusted until the worker restarts. (The allowlist is read at each
 // check.)
 let configuring = Promise.resolve();
 let trusted = '[]'; // the keys last added, as JSON
 export function configure(values) {
-  follow(values);
+  const followedNow = follow(values); // awaited too: an update right after a change sees the new lists
   if (hasStarted) syncRules(values);
   const keys = JSON.stringify(values.trustedKeys);
-  if (keys === trusted) return configuring;
+  if (keys === trusted) return Promise.all([configuring, followedNow]);
   trusted = keys;
   configuring = configuring.then(async () => {
     if (values.trustedKeys.length === 0) return;
@@ -149,7 +150,7 @@ export function configure(values) {
     const r = await checker.addTrustedKeys(values.trustedKeys);
     if (!r.ok) console.warn(`RedFlag: trusted keys not added: ${r.error}`);
   });
-  return configuring;
+  return Promise.all([configuring, followedNow]);
 }
 
 function applyAllowlist(r, allowlist) {

@@ -105,8 +105,10 @@ export async function allow(tabId, match) {
 }
 
 function forget(tabId) {
-  proceeds.delete(tabId);
   navigationStarts.delete(tabId);
+  // Most tabs never proceeded anywhere: nothing stored, no rule to drop.
+  if (proceedsLoaded && !proceeds.has(tabId)) return Promise.resolve();
+  proceeds.delete(tabId);
   return Promise.all([api.storage.session.remove(allowKey(tabId)), rules.forgetTab(tabId)]);
 }
 
@@ -155,15 +157,24 @@ async function warns(d, count, { unlessBlocked = false } = {}) {
 // onBlocked shows the warning page for a top-level navigation the
 // browser's rules blocked (an ad blocker's block is told apart by the
 // check: only a listed site is warned about).
+//
+// A block that wakes the worker (the usual case as the browser starts)
+// comes before the list is in: the tab goes at once to the warning page in
+// its checking state, which renders while the checker starts, asks, and
+// goes on to the site if it is not to be warned about (blocked by someone
+// else: the error comes back, and by then the list is in and answers).
 async function onBlocked(d) {
   if (d.frameId !== 0 || d.error !== 'net::ERR_BLOCKED_BY_CLIENT' || d.tabId < 0 || !/^https?:/.test(d.url)) return;
-  const r = await list.check(d.url);
-  if (!list.listed(r) || !(await shouldWarn(d.tabId, r))) return;
+  const early = !list.isStarted();
+  if (!early) {
+    const r = await list.check(d.url);
+    if (!list.listed(r) || !(await shouldWarn(d.tabId, r))) return;
+  }
   timings.blockedByBrowser++;
   const start = navigationStarts.get(d.tabId);
-  timings.blocked.push({ url: d.url, navigationAt: start?.url === d.url ? start.at : null, blockedAt: d.timeStamp, warningAt: Date.now() });
+  timings.blocked.push({ url: d.url, navigationAt: start?.url === d.url ? start.at : null, blockedAt: d.timeStamp, warningAt: Date.now(), early });
   if (timings.blocked.length > 20) timings.blocked.shift();
-  await api.tabs.update(d.tabId, { url: warningUrl(d.url) });
+  await api.tabs.update(d.tabId, { url: warningUrl(d.url, { checking: early }) });
 }
 
 // shouldWarn tells whether the check result r is to be warned about in
@@ -208,13 +219,23 @@ function canAnswerNow() {
 }
 
 async function guard(d, phase) {
+  const start = d.frameId === 0 ? navigationStarts.get(d.tabId) : undefined;
   if (phase === 'before' && d.frameId === 0) navigationStarts.set(d.tabId, { url: d.url, at: d.timeStamp });
   // The blocking listener answers every request it can (it sees redirects
   // hop by hop too); this one is for the worker's first moments. Were the
   // list to come in between the two events, both would send the tab to the
   // same warning page.
   if (holding === true && canAnswerNow()) return;
-  if (await warns(d, phase === 'before', { unlessBlocked: true })) await api.tabs.update(d.tabId, { url: warningUrl(d.url) });
+  // A page committed at the address already checked and passed needs no
+  // second look (onCommitted is for server redirects).
+  if (phase === 'committed' && start?.passed === d.url) return;
+  const warn = await warns(d, phase === 'before', { unlessBlocked: true });
+  if (warn) {
+    await api.tabs.update(d.tabId, { url: warningUrl(d.url) });
+  } else if (phase === 'before' && d.frameId === 0) {
+    const now = navigationStarts.get(d.tabId);
+    if (now?.url === d.url) now.passed = d.url;
+  }
 }
 
 // intercept holds a top-level request until the verdict (Firefox).

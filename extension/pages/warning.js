@@ -31,6 +31,7 @@ function reportHref(reportUrl, site, result) {
 }
 
 async function main() {
+  performance.mark('script'); // timings read by the browser tests
   localize();
   if (checking) document.body.classList.add('checking');
   $('back').focus();
@@ -40,6 +41,7 @@ async function main() {
   $('site').textContent = site;
 
   const { result, mode, reportUrl, warn } = await ask(Msg.WARNING_INFO, { url });
+  performance.mark('answered');
   if (checking && !warn) {
     location.replace(url);
     return;
