@@ -16,21 +16,10 @@ import (
 
 var priv = ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
 
+// build is the default list at version, its entries seized, signed by priv.
 func build(t *testing.T, version uint64, patterns ...string) *snapshot.Snapshot {
 	t.Helper()
-	var es []entry.Entry
-	for _, p := range patterns {
-		pat, err := entry.ParsePattern(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		es = append(es, entry.Entry{Pattern: pat, Provenance: synthetic.Provenances[0]})
-	}
-	s, err := snapshot.Build(snapshot.Options{Name: data.Name, Version: version, Created: time.Unix(0, 0)}, es, priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return buildList(t, data.Name, version, priv, synthetic.Provenances[0], patterns...)
 }
 
 func verdict(c *Checker, input string) string {

@@ -13,7 +13,9 @@ import (
 	"github.com/redflag/redflag/lists/synthetic"
 )
 
-func buildList(t *testing.T, name string, version uint64, signer ed25519.PrivateKey, patterns ...string) *snapshot.Snapshot {
+// buildList is list name at version, each entry with provenance prov,
+// signed by signer.
+func buildList(t *testing.T, name string, version uint64, signer ed25519.PrivateKey, prov entry.Provenance, patterns ...string) *snapshot.Snapshot {
 	t.Helper()
 	var es []entry.Entry
 	for _, p := range patterns {
@@ -21,7 +23,7 @@ func buildList(t *testing.T, name string, version uint64, signer ed25519.Private
 		if err != nil {
 			t.Fatal(err)
 		}
-		es = append(es, entry.Entry{Pattern: pat, Provenance: synthetic.Provenances[1]})
+		es = append(es, entry.Entry{Pattern: pat, Provenance: prov})
 	}
 	s, err := snapshot.Build(snapshot.Options{Name: name, Version: version, Created: time.Unix(0, 0)}, es, signer)
 	if err != nil {
@@ -53,7 +55,7 @@ func TestSubscriptionsTrustTheirOwnKeys(t *testing.T) {
 	if in := company.Info(); in.Loaded || in.Version != 0 || in.Name != "company" || len(in.TrustedKeys) != 1 {
 		t.Errorf("empty subscription: %+v", in)
 	}
-	v2delta, _ := snapshot.Diff(buildList(t, "company", 1, privB), buildList(t, "company", 2, privB), privB)
+	v2delta, _ := snapshot.Diff(buildList(t, "company", 1, privB, flagged), buildList(t, "company", 2, privB, flagged), privB)
 
 	steps := []struct {
 		name    string
@@ -61,13 +63,13 @@ func TestSubscriptionsTrustTheirOwnKeys(t *testing.T) {
 		wantErr error
 	}{
 		{"a delta before any snapshot", func() error { return company.ApplyDelta(v2delta) }, snapshot.ErrWrongBase},
-		{"company list signed with the default list's key", func() error { return company.Load(buildList(t, "company", 3, priv, "x-front.com").Bytes()) }, snapshot.ErrUnknownKey},
+		{"company list signed with the default list's key", func() error { return company.Load(buildList(t, "company", 3, priv, flagged, "x-front.com").Bytes()) }, snapshot.ErrUnknownKey},
 		{"the same, signature checked by the host", func() error {
-			return company.LoadSignatureVerified(buildList(t, "company", 3, priv, "x-front.com").Bytes())
+			return company.LoadSignatureVerified(buildList(t, "company", 3, priv, flagged, "x-front.com").Bytes())
 		}, snapshot.ErrUnknownKey},
 		{"default list signed with the company's key", func() error { return c.Default().Load(build2(t, privB).Bytes()) }, snapshot.ErrUnknownKey},
-		{"another list's snapshot signed with the company's key", func() error { return company.Load(buildList(t, "other", 3, privB).Bytes()) }, snapshot.ErrWrongBase},
-		{"company list signed with its key", func() error { return company.Load(buildList(t, "company", 3, privB, "acme-payroll.com").Bytes()) }, nil},
+		{"another list's snapshot signed with the company's key", func() error { return company.Load(buildList(t, "other", 3, privB, flagged).Bytes()) }, snapshot.ErrWrongBase},
+		{"company list signed with its key", func() error { return company.Load(buildList(t, "company", 3, privB, flagged, "acme-payroll.com").Bytes()) }, nil},
 	}
 	for _, s := range steps {
 		if err := s.do(); s.wantErr == nil && err != nil || s.wantErr != nil && !errors.Is(err, s.wantErr) {
@@ -106,9 +108,11 @@ func TestSubscriptionsTrustTheirOwnKeys(t *testing.T) {
 	}
 }
 
+var flagged = synthetic.Provenances[1]
+
 // build2 is the default list's name signed by signer.
 func build2(t *testing.T, signer ed25519.PrivateKey) *snapshot.Snapshot {
-	return buildList(t, "default", 99, signer, "a.com")
+	return buildList(t, "default", 99, signer, flagged, "a.com")
 }
 
 func TestSubscriptionIDs(t *testing.T) {
