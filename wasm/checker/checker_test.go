@@ -8,7 +8,6 @@ import (
 
 	"github.com/redflag/redflag/lists/check"
 	"github.com/redflag/redflag/lists/data"
-	"github.com/redflag/redflag/lists/entry"
 	"github.com/redflag/redflag/lists/keys"
 	"github.com/redflag/redflag/lists/snapshot"
 	"github.com/redflag/redflag/lists/synthetic"
