@@ -69,7 +69,9 @@ func TestSubscriptionsTrustTheirOwnKeys(t *testing.T) {
 		}, snapshot.ErrUnknownKey},
 		{"default list signed with the company's key", func() error { return c.Default().Load(build2(t, privB).Bytes()) }, snapshot.ErrUnknownKey},
 		{"another list's snapshot signed with the company's key", func() error { return company.Load(buildList(t, "other", 3, privB, flagged).Bytes()) }, snapshot.ErrWrongBase},
-		{"company list signed with its key", func() error { return company.Load(buildList(t, "company", 3, privB, flagged, "acme-payroll.com").Bytes()) }, nil},
+		{"company list signed with its key", func() error {
+			return company.Load(buildList(t, "company", 3, privB, flagged, "acme-payroll.com").Bytes())
+		}, nil},
 	}
 	for _, s := range steps {
 		if err := s.do(); s.wantErr == nil && err != nil || s.wantErr != nil && !errors.Is(err, s.wantErr) {
