@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { startNetwork } from './harness/network.mjs';
+import { FIREFOX, firefoxPrefs } from './harness/firefox.mjs';
 
-const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 const BUILD = fileURLToPath(new URL('../build/firefox', import.meta.url));
 
 let net, browser, page, baseline;
@@ -19,24 +19,7 @@ function launch() {
     browser: 'firefox',
     executablePath: FIREFOX,
     headless: true,
-    extraPrefsFirefox: {
-      // Everything through the test network's proxy, loopback included.
-      'network.proxy.type': 1,
-      'network.proxy.http': '127.0.0.1',
-      'network.proxy.http_port': net.port,
-      'network.proxy.ssl': '127.0.0.1',
-      'network.proxy.ssl_port': net.port,
-      'network.proxy.allow_hijacking_localhost': true,
-      'network.proxy.no_proxies_on': '',
-      'dom.security.https_first': false,
-      // Firefox's own remote settings and blocklists, off as in Mozilla's
-      // test profiles.
-      'services.settings.server': 'data:,#remote-settings-dummy/v1',
-      'extensions.blocklist.enabled': false,
-      'security.remote_settings.crlite_filters.enabled': false,
-      'security.remote_settings.intermediates.enabled': false,
-      'services.settings.poll_interval': 86400,
-    },
+    extraPrefsFirefox: firefoxPrefs(net),
   });
 }
 
