@@ -80,8 +80,11 @@ function follow(values) {
 }
 
 async function followNow(values) {
-  await checker.ready;
   const wanted = new Map(values.lists.map((sub) => [listKey(sub), sub]));
+  // The stored copies of lists not followed yet are read while the checker
+  // starts, as the default list's is.
+  const stored = new Map([...wanted.keys()].filter((key) => !followed.has(key)).map((key) => [key, loadList(storeName(key)).catch(() => undefined)]));
+  await checker.ready;
   let changed = false;
   for (const [key, { sub }] of followed) {
     const next = wanted.get(key);
@@ -103,7 +106,7 @@ async function followNow(values) {
     }
     followed.set(key, { sub, title: listTitle(sub) });
     changed = true;
-    const rec = await loadList(storeName(key)).catch(() => undefined);
+    const rec = await (stored.get(key) ?? loadList(storeName(key)).catch(() => undefined));
     if (rec) {
       const loaded = await checker.load(rec.bytes, { list: key });
       if (!loaded.ok) console.warn(`RedFlag: stored copy of list ${sub.list} refused: ${loaded.error}`);

@@ -96,7 +96,7 @@ async function loads(url) {
 test('lists set by policy: an entry of each publisher warns naming its list', { skip }, async () => {
   await deployed();
   await ctl.ask({ type: 'updateNow' });
-  const s = await until('both lists downloaded', (x) => acmeStatus(x)?.info?.loaded && x.list.entries === 18);
+  const s = await until('both lists downloaded', (x) => acmeStatus(x)?.update?.lastSuccess && x.list.entries === 18);
   const a = acmeStatus(s);
   assert.equal(a.title, ACME);
   assert.equal(a.url, acme.url);
