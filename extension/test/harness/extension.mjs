@@ -22,12 +22,22 @@ export async function controlPage(b) {
     // stopWorker stops the service worker through this page's DevTools
     // session. Opening a tab is a navigation, which would wake it again: a
     // tab to navigate in must exist before.
+    // It returns once DevTools reports every worker version stopped (on a
+    // loaded machine a stop can take longer than any fixed wait).
     async stopWorker() {
       const cdp = await page.context().newCDPSession(page);
+      const running = new Map(); // versionId → runningStatus
+      let stopped;
+      const allStopped = new Promise((r) => { stopped = r; });
+      cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+        for (const v of versions) running.set(v.versionId, v.runningStatus);
+        if ([...running.values()].every((st) => st === 'stopped')) stopped();
+      });
       await cdp.send('ServiceWorker.enable');
       await cdp.send('ServiceWorker.stopAllWorkers');
+      await Promise.race([allStopped, new Promise((r) => setTimeout(r, 5000))]);
       await cdp.detach();
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 100));
     },
     // lastBigScan is the content script's timings of its last scan with
     // more than minTargets candidates, from whichever tab has one.
