@@ -73,7 +73,8 @@ import { MODULE_ID } from './module-id.js';
 import { decodeResults, encodeInputs } from './protocol.js';
 import { wasiImports, WasiExit } from './wasi.js';
 
-const wasmURL = new URL('./redflag.wasm', import.meta.url);
+// From checker/ or from the bundled background/ alike (tools/build.mjs).
+const wasmURL = new URL('../checker/redflag.wasm', import.meta.url);
 // Where the module's copy is kept (see cachedModule).
 const MODULE_CACHE = 'redflag-checker';
 const moduleKey = `https://checker.redflag.invalid/${MODULE_ID}.wasm`;
