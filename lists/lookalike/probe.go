@@ -24,6 +24,7 @@ type Probe struct {
 	n       int
 	strips  [3][2]int
 	nstrips int
+	runes   int  // characters in the fold
 	ascii   bool // the fold is ASCII: a character is a byte
 	foldBuf [MaxFold]byte
 	suffix  [MaxFold + 1]uint64 // suffix[i] is poly(fold[i:])
@@ -46,7 +47,8 @@ func (p *Probe) Reset(registrable string) bool {
 	}
 	p.n = len(fold)
 	p.strips, p.nstrips = stripSpans(fold)
-	p.ascii = utf8.RuneCount(fold) == len(fold)
+	p.runes = utf8.RuneCount(fold)
+	p.ascii = p.runes == len(fold)
 	p.suffix[len(fold)] = 0
 	for i := len(fold) - 1; i >= 0; i-- {
 		p.suffix[i] = p.suffix[i+1] + (uint64(fold[i])+1)*pow[len(fold)-1-i]
@@ -72,11 +74,18 @@ func (p *Probe) Search(ix Index, confirm func(target int, fold string) bool) boo
 	// the listed fold. The filter holds listed folds and their deletions,
 	// so one probe a deletion says whether either may be; each deletion's
 	// hash comes from the prefix before it and the suffix after it.
-	if ix.MayContain(fmix(whole^deleteMix)) && p.tryInsertions(ix, fold, -1, confirm) {
+	//
+	// Relate accepts an edit only of a listed fold of MinEdit characters
+	// or more, and an affix relation between folds this close only when
+	// the input has an affix word. A shorter input without one skips the
+	// probes whose candidates it would reject: the fold's own (listed
+	// folds one longer), the deletions' (as long or one shorter).
+	tryAll := !pruning || p.nstrips > 0
+	if (tryAll || p.runes+1 >= MinEdit) && ix.MayContain(fmix(whole^deleteMix)) && p.tryInsertions(ix, fold, -1, confirm) {
 		return true
 	}
 	var prefix uint64
-	for i := 0; i < n; {
+	for i := 0; i < n && (tryAll || p.runes >= MinEdit); {
 		size := runeSize(fold, i)
 		h := base(prefix*pow[n-i-size]+p.suffix[i+size], n-size)
 		if ix.MayContain(fmix(h ^ deleteMix)) {
@@ -167,13 +176,13 @@ func (p *Probe) confirmRange(lo, hi int, fold []byte, confirm func(int, string) 
 // repeat ("bookkeeper") that is several differences. A search that says
 // maybe for a deletion tries a few dozen fold keys instead of some 350,
 // each a cache miss on a large list; what it can confirm is unchanged
-// (TestPrunedInsertionsFindTheSame).
+// (TestPrunedSearchFindsTheSame).
 func (p *Probe) tryInsertions(ix Index, s []byte, at int, confirm func(int, string) bool) bool {
 	n := len(s)
 	if n+1 > len(p.cand) {
 		return false
 	}
-	prune := pruneInsertions && at >= 0 && p.ascii && p.nstrips == 0
+	prune := pruning && at >= 0 && p.ascii && p.nstrips == 0
 	fold := p.foldBuf[:p.n]
 	var tail [MaxFold + 1]uint64 // tail[i] is poly(s[i:])
 	for i := n - 1; i >= 0; i-- {
@@ -212,9 +221,9 @@ func (p *Probe) tryInsertions(ix Index, s []byte, at int, confirm func(int, stri
 	return false
 }
 
-// pruneInsertions is off only in the test that checks pruning changes no
-// answer.
-var pruneInsertions = true
+// pruning skips candidates Relate must reject (Search, tryInsertions);
+// it is off only in the test that checks that it changes no answer.
+var pruning = true
 
 // insertion writes s with c inserted at byte i into cand and returns its
 // length.

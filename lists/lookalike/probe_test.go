@@ -73,12 +73,12 @@ func (ix *alwaysMaybe) search(input string) string {
 	return found
 }
 
-// TestPrunedInsertionsFindTheSame checks that skipping insertion
-// candidates Relate must reject (tryInsertions) changes no answer: with
-// every filter test a maybe, inputs near listed names — their typo
-// variants, letters moved, names made of repeated letters, names with
-// affix words — find the same listed name with pruning as without.
-func TestPrunedInsertionsFindTheSame(t *testing.T) {
+// TestPrunedSearchFindsTheSame checks that skipping candidates Relate
+// must reject (Search, tryInsertions) changes no answer: with every filter
+// test a maybe, inputs near listed names — their typo variants, letters
+// moved, names made of repeated letters, short names, names with affix
+// words — find the same listed name with pruning as without.
+func TestPrunedSearchFindsTheSame(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 13))
 	const letters = "abcdefghijklmnopqrstuvwxyz0123456789"
 	random := func(n int, alphabet string) string {
@@ -91,7 +91,7 @@ func TestPrunedInsertionsFindTheSame(t *testing.T) {
 	listed := []string{
 		"bookkeeper.com", "mississippi.net", "aaaaaaab.com", "abababab.org", "baaaaaaa.io",
 		"cloudfoxhub.com", "mycloudfox.net", "silverstarchina.com", "jinyang.asia", "foxysunstudio.com",
-		"aabbccdd.com", "zzzzzzzzz.net", "abcabcabc.com",
+		"aabbccdd.com", "zzzzzzzzz.net", "abcabcabc.com", "foxyhub.com", "foxyhubs.net", "mybakery.com", "tealab.net", "gobakes.io",
 	}
 	for range 60 {
 		listed = append(listed, random(5+rng.IntN(9), letters[:26])+".com")
@@ -118,12 +118,12 @@ func TestPrunedInsertionsFindTheSame(t *testing.T) {
 			inputs = append(inputs, string(m)+"."+suffix)
 		}
 	}
-	defer func(on bool) { pruneInsertions = on }(pruneInsertions)
+	defer func(on bool) { pruning = on }(pruning)
 	found := 0
 	for _, in := range inputs {
-		pruneInsertions = false
+		pruning = false
 		want := ix.search(in)
-		pruneInsertions = true
+		pruning = true
 		if got := ix.search(in); got != want {
 			t.Errorf("%s: pruned search finds %q, full search %q", in, got, want)
 		}
