@@ -34,7 +34,8 @@ type Probe struct {
 
 // Reset prepares the search for registrable ("cloudfox.io") and reports
 // whether its name can resemble an eligible listed name at all (false when
-// it is too short, or there is no name).
+// it is too short, there is no name, or it is a well-known name, which
+// Relate never cautions: github.com, a shared platform, costs no search).
 func (p *Probe) Reset(registrable string) bool {
 	name, _, ok := Split(registrable)
 	if !ok || len(name) < MinFold-1 {
@@ -42,7 +43,7 @@ func (p *Probe) Reset(registrable string) bool {
 	}
 	p.Registrable = registrable
 	fold := AppendFold(p.foldBuf[:0], name)
-	if len(fold) > MaxFold || utf8.RuneCount(fold) < MinFold-1 {
+	if len(fold) > MaxFold || utf8.RuneCount(fold) < MinFold-1 || WellKnownFold(string(fold)) {
 		return false
 	}
 	p.n = len(fold)
