@@ -24,6 +24,8 @@ type Probe struct {
 	n       int
 	strips  [3][2]int
 	nstrips int
+	runes   int  // characters in the fold
+	ascii   bool // the fold is ASCII: a character is a byte
 	foldBuf [MaxFold]byte
 	suffix  [MaxFold + 1]uint64 // suffix[i] is poly(fold[i:])
 	del     [MaxFold]byte       // a deletion of the fold, written out on a hit
@@ -32,7 +34,8 @@ type Probe struct {
 
 // Reset prepares the search for registrable ("cloudfox.io") and reports
 // whether its name can resemble an eligible listed name at all (false when
-// it is too short, or there is no name).
+// it is too short, there is no name, or it is a well-known name, which
+// Relate never cautions: github.com, a shared platform, costs no search).
 func (p *Probe) Reset(registrable string) bool {
 	name, _, ok := Split(registrable)
 	if !ok || len(name) < MinFold-1 {
@@ -40,11 +43,13 @@ func (p *Probe) Reset(registrable string) bool {
 	}
 	p.Registrable = registrable
 	fold := AppendFold(p.foldBuf[:0], name)
-	if len(fold) > MaxFold || utf8.RuneCount(fold) < MinFold-1 {
+	if len(fold) > MaxFold || utf8.RuneCount(fold) < MinFold-1 || WellKnownFold(string(fold)) {
 		return false
 	}
 	p.n = len(fold)
 	p.strips, p.nstrips = stripSpans(fold)
+	p.runes = utf8.RuneCount(fold)
+	p.ascii = p.runes == len(fold)
 	p.suffix[len(fold)] = 0
 	for i := len(fold) - 1; i >= 0; i-- {
 		p.suffix[i] = p.suffix[i+1] + (uint64(fold[i])+1)*pow[len(fold)-1-i]
@@ -70,11 +75,18 @@ func (p *Probe) Search(ix Index, confirm func(target int, fold string) bool) boo
 	// the listed fold. The filter holds listed folds and their deletions,
 	// so one probe a deletion says whether either may be; each deletion's
 	// hash comes from the prefix before it and the suffix after it.
-	if ix.MayContain(fmix(whole^deleteMix)) && p.tryInsertions(ix, fold, confirm) {
+	//
+	// Relate accepts an edit only of a listed fold of MinEdit characters
+	// or more, and an affix relation between folds this close only when
+	// the input has an affix word. A shorter input without one skips the
+	// probes whose candidates it would reject: the fold's own (listed
+	// folds one longer), the deletions' (as long or one shorter).
+	tryAll := !pruning || p.nstrips > 0
+	if (tryAll || p.runes+1 >= MinEdit) && ix.MayContain(fmix(whole^deleteMix)) && p.tryInsertions(ix, fold, -1, confirm) {
 		return true
 	}
 	var prefix uint64
-	for i := 0; i < n; {
+	for i := 0; i < n && (tryAll || p.runes >= MinEdit); {
 		size := runeSize(fold, i)
 		h := base(prefix*pow[n-i-size]+p.suffix[i+size], n-size)
 		if ix.MayContain(fmix(h ^ deleteMix)) {
@@ -82,7 +94,7 @@ func (p *Probe) Search(ix Index, confirm func(target int, fold string) bool) boo
 			if lo, hi := ix.Range(fmix(h)); lo < hi && p.confirmRange(lo, hi, d, confirm) {
 				return true
 			}
-			if p.tryInsertions(ix, d, confirm) {
+			if p.tryInsertions(ix, d, i, confirm) {
 				return true
 			}
 		}
@@ -153,25 +165,46 @@ func (p *Probe) confirmRange(lo, hi int, fold []byte, confirm func(int, string) 
 
 // tryInsertions tries each string made by inserting one insertable
 // character into s as a fold key (the filter said s may be a deletion of a
-// listed fold).
-func (p *Probe) tryInsertions(ix Index, s []byte, confirm func(int, string) bool) bool {
+// listed fold). s is the fold itself (at < 0) or the fold without its
+// character at byte at.
+//
+// Into a deletion, an insertion makes a string as long as the fold, which
+// Relate accepts only as one letter changed or two swapped (or, when the
+// fold has an affix word, the same core under other affix words). So when
+// the fold is ASCII and has no affix word, candidates that differ from it
+// in more places are skipped before their look-up: an insertion far from
+// the deletion shifts every character between the two, and unless they
+// repeat ("bookkeeper") that is several differences. A search that says
+// maybe for a deletion tries a few dozen fold keys instead of some 350,
+// each a cache miss on a large list; what it can confirm is unchanged
+// (TestPrunedSearchFindsTheSame).
+func (p *Probe) tryInsertions(ix Index, s []byte, at int, confirm func(int, string) bool) bool {
 	n := len(s)
 	if n+1 > len(p.cand) {
 		return false
 	}
+	prune := pruning && at >= 0 && p.ascii && p.nstrips == 0
+	fold := p.foldBuf[:p.n]
 	var tail [MaxFold + 1]uint64 // tail[i] is poly(s[i:])
 	for i := n - 1; i >= 0; i-- {
 		tail[i] = tail[i+1] + (uint64(s[i])+1)*pow[n-1-i]
 	}
 	var head uint64 // poly(s[:i])
 	for i := 0; i <= n; {
-		for j := 0; j < len(insertable); j++ {
+		// shifted: the differences from the fold that inserting at i
+		// makes besides the inserted character's own (at most 3 counted).
+		shifted := 0
+		if prune {
+			shifted = shiftedDiffs(fold, min(i, at), max(i, at))
+		}
+		for j := 0; j < len(insertable) && shifted <= 2; j++ {
 			c := insertable[j]
+			if prune && !p.oneEditAway(fold, s, i, c, shifted) {
+				continue
+			}
 			h := base(((head*hashBase+uint64(c)+1)*pow[n-i])+tail[i], n+1)
 			if lo, hi := ix.Range(fmix(h)); lo < hi {
-				m := copy(p.cand[:], s[:i])
-				p.cand[m] = c
-				m += 1 + copy(p.cand[m+1:], s[i:])
+				m := p.insertion(s, i, c)
 				if p.confirmRange(lo, hi, p.cand[:m], confirm) {
 					return true
 				}
@@ -187,6 +220,60 @@ func (p *Probe) tryInsertions(ix Index, s []byte, confirm func(int, string) bool
 		i += size
 	}
 	return false
+}
+
+// pruning skips candidates Relate must reject (Search, tryInsertions);
+// it is off only in the test that checks that it changes no answer.
+var pruning = true
+
+// insertion writes s with c inserted at byte i into cand and returns its
+// length.
+func (p *Probe) insertion(s []byte, i int, c byte) int {
+	m := copy(p.cand[:], s[:i])
+	p.cand[m] = c
+	return m + 1 + copy(p.cand[m+1:], s[i:])
+}
+
+// shiftedDiffs counts, up to 3, the adjacent pairs fold[q-1], fold[q] for
+// lo < q <= hi that differ: moving a character from one end of
+// fold[lo:hi+1] to the other shifts the others by one, and each such pair
+// becomes a difference.
+func shiftedDiffs(fold []byte, lo, hi int) int {
+	d := 0
+	for q := lo + 1; q <= hi && d < 3; q++ {
+		if fold[q-1] != fold[q] {
+			d++
+		}
+	}
+	return d
+}
+
+// oneEditAway reports whether inserting c at byte i of s, the ASCII fold
+// without one character, gives a string one letter changed or two
+// swapped away from the fold; shifted is shiftedDiffs for i.
+func (p *Probe) oneEditAway(fold, s []byte, i int, c byte, shifted int) bool {
+	d := shifted
+	if c != fold[i] {
+		d++
+	}
+	switch d {
+	case 1:
+		return true // one place differs: one letter changed
+	case 2:
+		m := p.insertion(s, i, c)
+		return swapped(fold, p.cand[:m])
+	}
+	return false // the fold itself (tried first), or more than one edit
+}
+
+// swapped reports whether a and b, as long as each other, differ by two
+// adjacent characters swapped (oneEdit's Swap).
+func swapped(a, b []byte) bool {
+	k := 0
+	for k < len(a) && a[k] == b[k] {
+		k++
+	}
+	return k+1 < len(a) && a[k] == b[k+1] && a[k+1] == b[k] && string(a[k+2:]) == string(b[k+2:])
 }
 
 // tryAffixed tries s with each combination of affix words as a fold key

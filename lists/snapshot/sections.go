@@ -46,6 +46,7 @@ type LookAlikes struct {
 	sealed  []byte   // the targets' sealed names, back to back
 	offsets []uint32 // target i's sealed name is sealed[offsets[i]:offsets[i+1]]
 	pre     prefilter
+	index   foldIndex
 }
 
 // Len returns the number of targets.
@@ -58,13 +59,7 @@ func (l *LookAlikes) Range(key uint64) (lo, hi int) {
 	if !l.pre.mayContain(key) {
 		return 0, 0
 	}
-	lo, found := slices.BinarySearch(l.Folds, key)
-	if !found {
-		return 0, 0
-	}
-	for hi = lo + 1; hi < len(l.Folds) && l.Folds[hi] == key; hi++ {
-	}
-	return lo, hi
+	return l.index.find(l.Folds, key)
 }
 
 // MayContain tests the filter (lookalike.Index).
@@ -148,7 +143,7 @@ func newLookAlikes(ts []target, f lookalike.Filter, n int) *LookAlikes {
 		l.sealed = append(l.sealed, t.sealed...)
 		l.offsets = append(l.offsets, uint32(len(l.sealed)))
 	}
-	l.pre = newPrefilter(l.Folds)
+	l.pre, l.index = newPrefilter(l.Folds), newFoldIndex(l.Folds)
 	return l
 }
 
@@ -232,7 +227,7 @@ func parseLookAlikes(payload []byte, provenances int) (*LookAlikes, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	l.pre = newPrefilter(l.Folds)
+	l.pre, l.index = newPrefilter(l.Folds), newFoldIndex(l.Folds)
 	return l, nil
 }
 
