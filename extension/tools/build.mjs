@@ -61,21 +61,40 @@ function setUpdateUrl(dest, manifest, url) {
   manifest.host_permissions = [`${u.origin}/*`, ...manifest.host_permissions.filter((h) => ALL_WEB_HOSTS.includes(h))];
 }
 
-// bundleBackground makes the background one file. As the browser starts,
-// each module read from the extension package is slow, and a worker runs
-// nothing (no listener, no checker) until its whole module graph is in:
-// measured, list.js evaluated 91 → 48 ms after the worker's start and the
-// first verdict 206 → 177 ms (README, "Measured"). esbuild is pinned as a
-// tool in go.mod. The background's own modules then leave the package;
-// checker/ and shared/ stay (pages and content scripts import them).
-function bundleBackground(dest) {
-  const main = join(dest, 'background/main.js');
-  const bundled = join(dest, 'background.bundle.js');
-  execFileSync('go', ['tool', 'esbuild', main, '--bundle', '--format=esm', '--external:node:*', `--outfile=${bundled}`, '--log-level=warning', '--legal-comments=none'],
+// bundle makes a script and what it imports one file. As the browser
+// starts, each module read from the extension package is slow, and a
+// worker or page runs nothing until its whole module graph is in:
+// measured, the background's list.js evaluated 91 → 48 ms after the
+// worker's start and the first verdict 206 → 177 ms (README, "Measured").
+// esbuild is pinned as a tool in go.mod.
+function bundle(dest, entry) {
+  const file = join(dest, entry);
+  const out = `${file}.bundle`;
+  execFileSync('go', ['tool', 'esbuild', file, '--bundle', '--format=esm', '--external:node:*', `--outfile=${out}`, '--log-level=warning', '--legal-comments=none'],
     { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  for (const f of readdirSync(join(dest, 'background'))) rmSync(join(dest, 'background', f));
-  cpSync(bundled, main);
-  rmSync(bundled);
+  cpSync(out, file);
+  rmSync(out);
+}
+
+// inlineStyles puts a page's style sheets in the page itself: a module
+// script runs only once the style sheets before it are in, and each is
+// another slow read as the browser starts (the CSP allows inline styles,
+// not inline scripts).
+function inlineStyles(dest, page) {
+  const file = join(dest, page);
+  const html = readFileSync(file, 'utf8').replace(/<link rel="stylesheet" href="([^"]+)">/g, (_, href) =>
+    `<style>\n${readFileSync(join(dirname(file), href), 'utf8').trim()}\n</style>`);
+  writeFileSync(file, html);
+}
+
+// bundleScripts bundles the background (whose own modules then leave the
+// package; checker/ and shared/ stay, pages and content scripts import
+// them) and the warning page, the one page that races a navigation.
+function bundleScripts(dest) {
+  bundle(dest, 'background/main.js');
+  for (const f of readdirSync(join(dest, 'background'))) if (f !== 'main.js') rmSync(join(dest, 'background', f));
+  bundle(dest, 'pages/warning.js');
+  inlineStyles(dest, 'pages/warning.html');
 }
 
 function writeManifest(dest, manifest) {
@@ -130,7 +149,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     copy(dest);
     const m = manifest(base);
     setUpdateUrl(dest, m, opts['update-url']);
-    bundleBackground(dest);
+    bundleScripts(dest);
     writeManifest(dest, m);
     console.log(`built ${dest}`);
   }
