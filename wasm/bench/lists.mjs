@@ -13,7 +13,7 @@
 //
 // the full answer and { verdictOnly: true }, their rounds interleaved (the
 // order turning each round) so that a change in the machine's load hits
-// all three alike. The goal (issue 15): default+1M at most 1.2× 1M.
+// all three alike. The goal: default+1M at most 1.2× 1M.
 //
 //   node wasm/bench/lists.mjs DATADIR [URLS] [ROUNDS]
 //     in Node: each checker its own instance of checker.js (the module
