@@ -1,6 +1,7 @@
 package lookalike
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -26,15 +27,7 @@ func newAlwaysMaybe(listed []string) *alwaysMaybe {
 			ts = append(ts, target{FoldKey([]byte(k.Fold)), r})
 		}
 	}
-	slices.SortFunc(ts, func(a, b target) int {
-		switch {
-		case a.key < b.key:
-			return -1
-		case a.key > b.key:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(ts, func(a, b target) int { return cmp.Compare(a.key, b.key) })
 	for _, t := range ts {
 		ix.keys, ix.names = append(ix.keys, t.key), append(ix.names, t.name)
 	}

@@ -10,6 +10,7 @@ package snapshot
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
@@ -170,15 +171,7 @@ func Build(opt Options, entries []entry.Entry, priv ed25519.PrivateKey) (*Snapsh
 	// The provenance table is sorted by encoding so that its order depends
 	// only on its content: deltas rebuild it identically.
 	order := sortProvenances(provs)
-	slices.SortFunc(ks, func(a, b keyed) int {
-		switch {
-		case a.fp < b.fp:
-			return -1
-		case a.fp > b.fp:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(ks, func(a, b keyed) int { return cmp.Compare(a.fp, b.fp) })
 	s := &Snapshot{
 		Name:        opt.Name,
 		Version:     opt.Version,

@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { benchExtension } from './benchext.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(path.join(repo, 'extension/package.json'));
@@ -33,16 +34,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redflag-sw-bench-'));
 // is deleted after each start, so that every start reads the module from
 // the package, as the first start after an install or update does.
 function variant(name, checkerDir) {
-  const ext = path.join(tmp, name, 'ext');
-  fs.mkdirSync(path.join(ext, 'checker'), { recursive: true });
-  fs.mkdirSync(path.join(ext, 'data'));
-  fs.copyFileSync(path.join(repo, 'wasm/bench/sw/sw.js'), path.join(ext, 'sw.js'));
-  const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'wasm/bench/sw/manifest.json'), 'utf8'));
-  fs.writeFileSync(path.join(ext, 'manifest.json'), JSON.stringify({ ...manifest, description: name }));
-  for (const f of fs.readdirSync(checkerDir)) {
-    if (f.endsWith('.js') || f === 'redflag.wasm') fs.copyFileSync(path.join(checkerDir, f), path.join(ext, 'checker', f));
-  }
-  for (const f of ['list.snap', 'list.pub', 'urls.txt']) fs.copyFileSync(path.join(dataDir, f), path.join(ext, 'data', f));
+  const ext = benchExtension(path.join(tmp, name, 'ext'), { name, checkerDir, dataDir, data: ['list.snap', 'list.pub', 'urls.txt'] });
   return { name, ext, profile: path.join(tmp, name, 'profile'), packageProfile: path.join(tmp, name, 'profile-package'), embedded: [], embeddedFromPackage: [], installs: [] };
 }
 const shipped = variant('shipped', path.resolve(process.env.RF_CHECKER_DIR ?? path.join(repo, 'extension/checker')));

@@ -28,6 +28,7 @@
 // default and 1M answer. Prints one JSON object.
 
 import fs from 'node:fs';
+import { benchExtension } from './benchext.mjs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -109,18 +110,8 @@ async function chromiumCheckers() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'redflag-lists-bench-'));
   const checkerDir = path.join(repo, 'extension/checker');
   const exts = SETUPS.map((setup, i) => {
-    const ext = path.join(tmp, `ext-${i}`);
-    fs.mkdirSync(path.join(ext, 'checker'), { recursive: true });
-    fs.mkdirSync(path.join(ext, 'data'));
-    fs.copyFileSync(path.join(repo, 'wasm/bench/sw/sw.js'), path.join(ext, 'sw.js'));
-    const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'wasm/bench/sw/manifest.json'), 'utf8'));
-    fs.writeFileSync(path.join(ext, 'manifest.json'), JSON.stringify({ ...manifest, description: setup }));
-    for (const f of fs.readdirSync(checkerDir)) {
-      if (f.endsWith('.js') || f === 'redflag.wasm') fs.copyFileSync(path.join(checkerDir, f), path.join(ext, 'checker', f));
-    }
     const files = { default: [], '1M': ['list.snap', 'list.pub'], 'default+1M': ['company.snap', 'company.pub'] }[setup];
-    for (const f of ['urls.txt', ...files]) fs.copyFileSync(path.join(dataDir, f), path.join(ext, 'data', f));
-    return ext;
+    return benchExtension(path.join(tmp, `ext-${i}`), { name: setup, checkerDir, dataDir, data: ['urls.txt', ...files] });
   });
   const context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
     executablePath: '/usr/bin/chromium',
