@@ -156,48 +156,57 @@ func BenchmarkLookup(b *testing.B) {
 	})
 }
 
-// BenchmarkLookAlikePrice is look-alikes' price on the 1M list as one
-// figure: Check (and Lookup) with look-alikes on and off, alternating in
-// chunks of 1,000 URLs, and the median of each chunk pair's ratio.
-// On a shared machine the load moves BenchmarkCheck's on and off runs
-// apart; alternating, both halves of a pair see the same load. (ns/op is
-// the two together.)
+// BenchmarkLookAlikePrice is look-alikes' price on the 1M list and on the
+// default list, one figure each: Check (and Lookup) with look-alikes on
+// and off, alternating in chunks of 1,000 URLs, and the median of each
+// chunk pair's ratio. On a shared machine the load moves BenchmarkCheck's
+// on and off runs apart; alternating, both halves of a pair see the same
+// load. (ns/op is the two together.)
 func BenchmarkLookAlikePrice(b *testing.B) {
-	s, urls := bigSnapshot(b)
-	for _, bench := range []struct {
+	big, urls := bigSnapshot(b)
+	for _, list := range []struct {
 		name string
-		fn   func(input string, opt Options)
-	}{
-		{"Check", func(in string, opt Options) { Check(s, in, opt) }},
-		{"Lookup", func(in string, opt Options) { Lookup(s, in, opt) }},
-	} {
-		b.Run(bench.name, func(b *testing.B) {
-			const chunk = 1000
-			var ratios []float64
-			var on, off time.Duration
-			for done, pair := 0, 0; done < b.N; done, pair = done+chunk, pair+1 {
-				var d [2]time.Duration
-				for i, opt := range []Options{{}, {NoLookAlikes: true}} {
-					// Each half its own URLs, the two blocks taking turns:
-					// the second pass over the same URLs would find their
-					// keys in cache.
-					from := (2*pair + (i+pair)%2) * chunk
-					t0 := time.Now()
-					for j := 0; j < chunk; j++ {
-						bench.fn(urls[(from+j)%len(urls)], opt)
-					}
-					d[i] = time.Since(t0)
-				}
-				on, off = on+d[0], off+d[1]
-				ratios = append(ratios, float64(d[0])/float64(d[1]))
-			}
-			slices.Sort(ratios)
-			n := float64(len(ratios) * chunk)
-			b.ReportMetric(float64(on)/n, "ns/on")
-			b.ReportMetric(float64(off)/n, "ns/off")
-			b.ReportMetric(ratios[len(ratios)/2], "on/off")
-		})
+		s    *snapshot.Snapshot
+	}{{"1M", big}, {"default", defaultSnapshot(b)}} {
+		for _, bench := range []struct {
+			name string
+			fn   func(input string, opt Options)
+		}{
+			{"Check", func(in string, opt Options) { Check(list.s, in, opt) }},
+			{"Lookup", func(in string, opt Options) { Lookup(list.s, in, opt) }},
+		} {
+			b.Run(bench.name+"/"+list.name, func(b *testing.B) { alternate(b, urls, bench.fn) })
+		}
 	}
+}
+
+// alternate runs fn over urls with look-alikes on and off in turns (see
+// BenchmarkLookAlikePrice).
+func alternate(b *testing.B, urls []string, fn func(input string, opt Options)) {
+	const chunk = 1000
+	var ratios []float64
+	var on, off time.Duration
+	for done, pair := 0, 0; done < b.N; done, pair = done+chunk, pair+1 {
+		var d [2]time.Duration
+		for i, opt := range []Options{{}, {NoLookAlikes: true}} {
+			// Each half its own URLs, the two blocks taking turns: the
+			// second pass over the same URLs would find their keys in
+			// cache.
+			from := (2*pair + (i+pair)%2) * chunk
+			t0 := time.Now()
+			for j := 0; j < chunk; j++ {
+				fn(urls[(from+j)%len(urls)], opt)
+			}
+			d[i] = time.Since(t0)
+		}
+		on, off = on+d[0], off+d[1]
+		ratios = append(ratios, float64(d[0])/float64(d[1]))
+	}
+	slices.Sort(ratios)
+	n := float64(len(ratios) * chunk)
+	b.ReportMetric(float64(on)/n, "ns/on")
+	b.ReportMetric(float64(off)/n, "ns/off")
+	b.ReportMetric(ratios[len(ratios)/2], "on/off")
 }
 
 // BenchmarkCanonicalize is canonicalization alone, the floor under Check.

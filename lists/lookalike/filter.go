@@ -49,6 +49,43 @@ func (f Filter) Add(h uint64) {
 	}
 }
 
+// MayContainEach sets maybe[i] to MayContain(keys[i]) for each key. A
+// search tests a name's keys together, a dozen or so, each in its own
+// cache line of a large filter: tested one at a time with an early exit,
+// every key's read waits for the branch on the one before; tested without
+// a branch, the reads of all the keys are in flight at once.
+func (f Filter) MayContainEach(keys []uint64, maybe []bool) {
+	maybe = maybe[:len(keys)]
+	if len(f.Words) == 0 {
+		clear(maybe)
+		return
+	}
+	shift := 64 - uint(f.LogBlocks) // 64 when one block: every key in block 0
+	// First every key's block is read and its first word tested (a load
+	// each, nothing waiting on it until all are issued), then the keys that
+	// pass have their other words tested from cache.
+	for k, h := range keys {
+		x := uint32(h)
+		maybe[k] = f.Words[8*(h>>shift)]>>((x*salts[0])>>27)&1 != 0
+	}
+	for k, h := range keys {
+		if !maybe[k] {
+			continue
+		}
+		i := h >> shift
+		b := f.Words[8*i : 8*i+8 : 8*i+8]
+		x := uint32(h)
+		missing := ^b[1]>>((x*salts[1])>>27) |
+			^b[2]>>((x*salts[2])>>27) |
+			^b[3]>>((x*salts[3])>>27) |
+			^b[4]>>((x*salts[4])>>27) |
+			^b[5]>>((x*salts[5])>>27) |
+			^b[6]>>((x*salts[6])>>27) |
+			^b[7]>>((x*salts[7])>>27)
+		maybe[k] = missing&1 == 0
+	}
+}
+
 // MayContain reports whether h may have been added; false is certain.
 func (f Filter) MayContain(h uint64) bool {
 	if len(f.Words) == 0 {

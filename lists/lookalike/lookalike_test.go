@@ -247,3 +247,64 @@ func TestVariants(t *testing.T) {
 		t.Error("variants of a name without a suffix")
 	}
 }
+
+// TestMayContainEach: the batched test answers as MayContain does, for
+// added and other keys, in filters of one block and of many, and empty.
+func TestMayContainEach(t *testing.T) {
+	for _, n := range []int{0, 10, 5000} {
+		f := NewFilter(n)
+		if n == 0 {
+			f = Filter{}
+		}
+		for i := uint64(0); i < uint64(n); i++ {
+			f.Add(i * 0x9e3779b97f4a7c15)
+		}
+		keys := make([]uint64, 0, 2*n+2)
+		for i := uint64(0); i < uint64(2*n+2); i++ {
+			keys = append(keys, (i/2)*0x9e3779b97f4a7c15+i%2) // added, then not
+		}
+		maybe := make([]bool, len(keys))
+		f.MayContainEach(keys, maybe)
+		for i, k := range keys {
+			if maybe[i] != f.MayContain(k) {
+				t.Fatalf("filter of %d keys: MayContainEach says %v for key %d, MayContain %v", n, maybe[i], i, !maybe[i])
+			}
+		}
+	}
+}
+
+// BenchmarkFilterTests is one search's dozen filter tests on a filter the
+// size of a 1M-entry list's (11M keys, 32 MiB): one at a time with
+// MayContain against together with MayContainEach, per dozen.
+func BenchmarkFilterTests(b *testing.B) {
+	const n, perSearch = 11_000_000, 12
+	next := func() func() uint64 {
+		x := uint64(1)
+		return func() uint64 { x = x*6364136223846793005 + 1442695040888963407; return fmix(x) }
+	}()
+	f := NewFilter(n)
+	for i := 0; i < n; i++ {
+		f.Add(next())
+	}
+	keys := make([]uint64, perSearch<<20) // more than the caches hold
+	for i := range keys {
+		keys[i] = next()
+	}
+	search := func(i int) []uint64 { j := (i % (1 << 20)) * perSearch; return keys[j : j+perSearch] }
+	b.Run("one-at-a-time", func(b *testing.B) {
+		hits := 0
+		for i := 0; i < b.N; i++ {
+			for _, h := range search(i) {
+				if f.MayContain(h) {
+					hits++
+				}
+			}
+		}
+	})
+	b.Run("together", func(b *testing.B) {
+		maybe := make([]bool, perSearch)
+		for i := 0; i < b.N; i++ {
+			f.MayContainEach(search(i), maybe)
+		}
+	})
+}

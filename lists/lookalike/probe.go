@@ -6,8 +6,14 @@ import "unicode/utf8"
 type Index interface {
 	// Range returns the targets whose fold key is key: lo to hi-1.
 	Range(key uint64) (lo, hi int)
-	// MayContain tests the section's filter; false is certain.
-	MayContain(key uint64) bool
+	// MayHold reports whether some target may have fold key key (false
+	// is certain): Range's first test, from memory a search can ask for
+	// its few fold keys together before it needs any answer.
+	MayHold(key uint64) bool
+	// Filter returns the section's filter. (A filter, not a method that
+	// tests keys: a search hands it keys on its stack, which an interface
+	// method would move to the heap.)
+	LookAlikeFilter() Filter
 }
 
 // Probe is what a checker computes of one input's registrable domain to
@@ -66,9 +72,6 @@ func (p *Probe) Search(ix Index, confirm func(target int, fold string) bool) boo
 	fold := p.foldBuf[:p.n]
 	n := len(fold)
 	whole := base(p.suffix[0], n)
-	if p.tryKey(ix, fmix(whole), fold, confirm) {
-		return true
-	}
 	// One letter fewer, changed or swapped: the input or one of its
 	// deletions is a deletion of the listed fold, and one insertion into it
 	// gives the listed fold. One letter more: a deletion of the input is
@@ -81,20 +84,59 @@ func (p *Probe) Search(ix Index, confirm func(target int, fold string) bool) boo
 	// the input has an affix word. A shorter input without one skips the
 	// probes whose candidates it would reject: the fold's own (listed
 	// folds one longer), the deletions' (as long or one shorter).
+	//
+	// Every filter key is tested before any candidate is looked up, all in
+	// one call (Filter.MayContainEach): on a large list each is a cache
+	// miss, and together they overlap.
+	var t filterTests
 	tryAll := !pruning || p.nstrips > 0
-	if (tryAll || p.runes+1 >= MinEdit) && ix.MayContain(fmix(whole^deleteMix)) && p.tryInsertions(ix, fold, -1, confirm) {
+	insertions := -1
+	if tryAll || p.runes+1 >= MinEdit {
+		insertions = t.add(fmix(whole ^ deleteMix))
+	}
+	deletions := t.n
+	if tryAll || p.runes >= MinEdit {
+		var prefix uint64
+		for i := 0; i < n; {
+			size := runeSize(fold, i)
+			t.add(fmix(p.deletionHash(prefix, i, size) ^ deleteMix))
+			prefix = p.prefixAfter(prefix, i, size)
+			i += size
+		}
+	}
+	deletionsEnd := t.n
+	affixed := t.add(fmix(whole ^ coreMix))
+	core := -1
+	if k := p.nstrips; k > 0 {
+		core = t.add(coreKey(fold[p.strips[k-1][0]:p.strips[k-1][1]])) // the last strip is the core
+	}
+	// The fold's own key and those of the fold without its affix words.
+	var stripKeys [len(p.strips)]uint64
+	var stripHeld [len(p.strips)]bool
+	for j, span := range p.strips[:p.nstrips] {
+		stripKeys[j] = FoldKey(fold[span[0]:span[1]])
+		stripHeld[j] = ix.MayHold(stripKeys[j])
+	}
+	wholeKey := fmix(whole)
+	wholeHeld := ix.MayHold(wholeKey)
+	ix.LookAlikeFilter().MayContainEach(t.keys[:t.n], t.maybe[:t.n])
+	if wholeHeld && p.tryKey(ix, wholeKey, fold, confirm) {
 		return true
 	}
+	if insertions >= 0 && t.maybe[insertions] && p.tryInsertions(ix, fold, -1, confirm) {
+		return true
+	}
+	// The deletions again, in the same order, for those the filter may
+	// hold (few): each one's hash from its prefix and suffix.
 	var prefix uint64
-	for i := 0; i < n && (tryAll || p.runes >= MinEdit); {
+	for i, k := 0, deletions; k < deletionsEnd; k++ {
 		size := runeSize(fold, i)
-		h := base(prefix*pow[n-i-size]+p.suffix[i+size], n-size)
-		if ix.MayContain(fmix(h ^ deleteMix)) {
-			d := p.deletion(i)
-			if lo, hi := ix.Range(fmix(h)); lo < hi && p.confirmRange(lo, hi, d, confirm) {
+		if t.maybe[k] {
+			s := p.deletion(i)
+			if lo, hi := ix.Range(fmix(p.deletionHash(prefix, i, size))); lo < hi && p.confirmRange(lo, hi, s, confirm) {
 				return true
 			}
-			if p.tryInsertions(ix, d, i, confirm) {
+			if p.tryInsertions(ix, s, i, confirm) {
 				return true
 			}
 		}
@@ -102,23 +144,43 @@ func (p *Probe) Search(ix Index, confirm func(target int, fold string) bool) boo
 		i += size
 	}
 	// An affix word added: the input without it is a listed fold.
-	for _, span := range p.strips[:p.nstrips] {
-		s := fold[span[0]:span[1]]
-		if p.tryKey(ix, FoldKey(s), s, confirm) {
+	for j, span := range p.strips[:p.nstrips] {
+		if stripHeld[j] && p.tryKey(ix, stripKeys[j], fold[span[0]:span[1]], confirm) {
 			return true
 		}
 	}
 	// An affix removed or swapped: the input or its core is a listed core.
-	if ix.MayContain(fmix(whole^coreMix)) && p.tryAffixed(ix, fold, confirm) {
+	if t.maybe[affixed] && p.tryAffixed(ix, fold, confirm) {
 		return true
 	}
-	if k := p.nstrips; k > 0 {
-		core := fold[p.strips[k-1][0]:p.strips[k-1][1]] // the last strip is the core
-		if ix.MayContain(coreKey(core)) && p.tryAffixed(ix, core, confirm) {
+	if core >= 0 && t.maybe[core] {
+		span := p.strips[p.nstrips-1]
+		if p.tryAffixed(ix, fold[span[0]:span[1]], confirm) {
 			return true
 		}
 	}
 	return false
+}
+
+// filterTests are the filter keys of one search and their answers: the
+// fold's (one letter more), each deletion's, the fold's and the core's
+// as cores. (Kept small: a search's locals are zeroed on every call.)
+type filterTests struct {
+	keys  [MaxFold + 3]uint64
+	maybe [MaxFold + 3]bool
+	n     int
+}
+
+// deletionHash is the hash, before mixing, of the fold without its
+// character at byte i (size bytes), prefix being poly(fold[:i]).
+func (p *Probe) deletionHash(prefix uint64, i, size int) uint64 {
+	return base(prefix*pow[p.n-i-size]+p.suffix[i+size], p.n-size)
+}
+
+func (t *filterTests) add(key uint64) int {
+	t.keys[t.n] = key
+	t.n++
+	return t.n - 1
 }
 
 // prefixAfter extends poly(fold[:i]) by the character at i.

@@ -41,7 +41,16 @@ func (ix *alwaysMaybe) Range(key uint64) (lo, hi int) {
 	return lo, hi
 }
 
-func (ix *alwaysMaybe) MayContain(uint64) bool { return true }
+func (ix *alwaysMaybe) MayHold(uint64) bool { return true }
+
+// LookAlikeFilter has every bit set: it may contain any key.
+func (ix *alwaysMaybe) LookAlikeFilter() Filter {
+	f := NewFilter(0)
+	for i := range f.Words {
+		f.Words[i] = ^uint32(0)
+	}
+	return f
+}
 
 // search returns the first listed name a search for input confirms, as a
 // snapshot's confirmation does: the name has the candidate fold and

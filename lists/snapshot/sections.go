@@ -41,11 +41,11 @@ type rawSection struct {
 type LookAlikes struct {
 	Folds   []uint64 // fold keys, non-decreasing
 	Filter  lookalike.Filter
-	N       int      // keys set in the filter
-	provs   []uint32 // each target's provenance record number
-	sealed  []byte   // the targets' sealed names, back to back
-	offsets []uint32 // target i's sealed name is sealed[offsets[i]:offsets[i+1]]
-	pre     prefilter
+	N       int              // keys set in the filter
+	provs   []uint32         // each target's provenance record number
+	sealed  []byte           // the targets' sealed names, back to back
+	offsets []uint32         // target i's sealed name is sealed[offsets[i]:offsets[i+1]]
+	pre     lookalike.Filter // the fold keys, built at load: most searched keys are no target's
 	index   foldIndex
 }
 
@@ -56,14 +56,17 @@ func (l *LookAlikes) sealedName(i int) []byte { return l.sealed[l.offsets[i]:l.o
 
 // Range returns the targets whose fold key is key (lookalike.Index).
 func (l *LookAlikes) Range(key uint64) (lo, hi int) {
-	if !l.pre.mayContain(key) {
+	if !l.pre.MayContain(key) {
 		return 0, 0
 	}
 	return l.index.find(l.Folds, key)
 }
 
-// MayContain tests the filter (lookalike.Index).
-func (l *LookAlikes) MayContain(key uint64) bool { return l.Filter.MayContain(key) }
+// MayHold tests the in-memory prefilter of fold keys (lookalike.Index).
+func (l *LookAlikes) MayHold(key uint64) bool { return l.pre.MayContain(key) }
+
+// LookAlikeFilter returns the filter (lookalike.Index).
+func (l *LookAlikes) LookAlikeFilter() lookalike.Filter { return l.Filter }
 
 // target is one look-alike target while building or diffing.
 type target struct {
@@ -143,7 +146,7 @@ func newLookAlikes(ts []target, f lookalike.Filter, n int) *LookAlikes {
 		l.sealed = append(l.sealed, t.sealed...)
 		l.offsets = append(l.offsets, uint32(len(l.sealed)))
 	}
-	l.pre, l.index = newPrefilter(l.Folds), newFoldIndex(l.Folds)
+	l.pre, l.index = foldFilter(l.Folds), newFoldIndex(l.Folds)
 	return l
 }
 
@@ -227,7 +230,7 @@ func parseLookAlikes(payload []byte, provenances int) (*LookAlikes, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	l.pre, l.index = newPrefilter(l.Folds), newFoldIndex(l.Folds)
+	l.pre, l.index = foldFilter(l.Folds), newFoldIndex(l.Folds)
 	return l, nil
 }
 
@@ -357,4 +360,15 @@ func (r *reader) sections(s *Snapshot) {
 			r.err = fmt.Errorf("snapshot: at byte %d: section %d: %w", at, tag, err)
 		}
 	}
+}
+
+// foldFilter is an in-memory filter of the fold keys, at 16 to 32 bits a
+// key (a false positive in about 1,000): a search tests a few fold keys
+// per URL, and a miss here saves the index's two reads.
+func foldFilter(folds []uint64) lookalike.Filter {
+	f := lookalike.NewFilter(len(folds))
+	for _, k := range folds {
+		f.Add(k)
+	}
+	return f
 }
