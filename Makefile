@@ -200,6 +200,7 @@ bench-extension: extension $(BIN)/redflag $(EXT_DEPS)
 	cd $(EXT) && node tools/bench.mjs build/synthetic-1m.snap
 	cd $(EXT) && node tools/rulesbench.mjs
 	cd $(EXT) && node tools/docbench.mjs
+	cd $(EXT) && node tools/startfloor.mjs
 
 extension-howto: extension
 	@echo "== RedFlag extension built =="

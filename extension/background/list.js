@@ -14,11 +14,27 @@ import { settings } from './config.js';
 const timings = { startedAt: performance.now(), workerOrigin: performance.timeOrigin };
 
 // started: the checker is loaded, trusted keys from policy are added, and
-// the stored list is in when it is newer than the embedded one. Begun when
-// the worker starts; every check awaits it.
-export const started = start();
+// the stored list is in when it is newer than the embedded one. Every
+// check awaits it; the first thing that needs the checker begins it, or
+// START_ANYWAY_MS after the worker starts. Not at once: a worker woken
+// only by a blocked navigation as the browser starts sends the tab to the
+// warning page, which renders from its card (rules.js) while nothing
+// else wants the processor — the checker's compile, beside it, made it
+// show ~200 ms later — and its question then begins the checker.
+const START_ANYWAY_MS = 1000;
+let starting = null;
+export function started() {
+  if (!starting) {
+    starting = start();
+    starting.then(() => { hasStarted = true; onceStarted(); }, (e) => console.error(`RedFlag: the checker did not start: ${e.message}`));
+  }
+  return starting;
+}
 let hasStarted = false;
-started.then(() => { hasStarted = true; }, () => {});
+let onceStarted;
+// afterStart resolves once the checker has started, without beginning it.
+export const afterStart = new Promise((resolve) => { onceStarted = resolve; });
+setTimeout(started, START_ANYWAY_MS);
 
 // isStarted tells, without waiting, whether started has resolved.
 export function isStarted() {
@@ -60,7 +76,8 @@ function syncRules(values) {
     browserNames: infos.map((i) => (i.namesPublished ? i.browserNames : '-')).join(' '),
   };
   const names = () => infos.flatMap((i) => (i.namesPublished ? checker.browserNames(i.key) : []));
-  return rules.sync(combined, names, values.allowlist);
+  const cardsOf = (hosts) => checker.checkMany(hosts.map((h) => `http://${h}/`)).map(titled);
+  return rules.sync(combined, names, values.allowlist, cardsOf);
 }
 
 // Followed lists: key (listKey) → {sub, title}; in the checker under the
@@ -176,7 +193,7 @@ async function currentValues() {
 }
 
 export async function check(input) {
-  await started;
+  await started();
   return verdict(input, await currentValues());
 }
 
@@ -197,7 +214,7 @@ function verdict(input, values) {
 // skips the canonical URL and registrable domain; the few listed results
 // are checked again in full when an allowlist needs their host.
 export async function checkMany(inputs, { verdictOnly = false } = {}) {
-  await started;
+  await started();
   const { allowlist, lookAlikes } = await currentValues();
   const options = { lookAlikes: lookAlikes !== 'off' };
   const results = checker.checkMany(inputs, { ...options, verdictOnly });
@@ -208,7 +225,7 @@ export async function checkMany(inputs, { verdictOnly = false } = {}) {
 // info describes a list (the default one unless named by key); a list no
 // longer followed answers undefined.
 export async function info(key = 'default') {
-  await started;
+  await started();
   await following;
   if (key !== 'default' && !followed.has(key)) return undefined;
   return checker.info(key);
@@ -222,7 +239,7 @@ export function startTimings() {
 // delta when isDelta), stores the result and returns {ok, version,
 // error}. On any failure the list stays as it was, and the others too.
 export async function replace(bytes, { isDelta, etag, key = 'default' }) {
-  await started;
+  await started();
   await configuring;
   await following;
   if (key !== 'default' && !followed.has(key)) return { ok: false, error: 'this list is no longer followed' };

@@ -1,6 +1,6 @@
 // The background service worker. Listeners are registered synchronously at
 // the top level, so that an event that wakes the worker is delivered; the
-// list loads meanwhile and every handler awaits it.
+// list loads when first needed (list.js) and every handler awaits it.
 import { api } from '../shared/browser.js';
 import * as list from './list.js';
 import * as navigation from './navigation.js';
@@ -24,4 +24,4 @@ onChange((s) => {
   updater.ensureScheduled(true);
 });
 
-list.started.then(() => updater.ensureScheduled()).catch((e) => console.error(`RedFlag: the checker did not start: ${e.message}`));
+list.afterStart.then(() => updater.ensureScheduled());

@@ -229,6 +229,11 @@ async function guard(d, phase) {
   // A page committed at the address already checked and passed needs no
   // second look (onCommitted is for server redirects).
   if (phase === 'committed' && start?.passed === d.url) return;
+  // Before the checker has started (as the browser starts), a name the
+  // browser's rules block needs no check and begins no checker: the
+  // blocked request's error brings the warning page (onBlocked), which
+  // renders from its card while nothing else takes the processor.
+  if (d.frameId === 0 && !list.isStarted() && await rules.blocksHost(d.url)) return;
   const warn = await warns(d, phase === 'before', { unlessBlocked: true });
   if (warn) {
     await api.tabs.update(d.tabId, { url: warningUrl(d.url) });

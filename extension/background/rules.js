@@ -13,7 +13,14 @@
 // mode changes, and checked against the loaded list when the worker
 // starts. Proceed anyway adds a session rule allowing that name in that
 // tab only.
+//
+// With the rules go warning cards: for each blocked host name (up to
+// MAX_CARDS), the check result the warning page shows, in storage.local
+// under `card:NAME`. As the browser starts, the page renders from its card
+// before the checker has started (list.js), and the worker knows the names
+// the browser blocks without it (blocksHost).
 import { api } from '../shared/browser.js';
+import { cardKey, namesOf } from '../shared/cards.js';
 
 const dnr = api.declarativeNetRequest;
 // Firefox holds top-level requests with its blocking webRequest listener
@@ -31,6 +38,8 @@ export const NAMES_PER_RULE = 20_000;
 // Rules kept free below the quota: the allowlist's rule and room to grow.
 const RESERVED = 10;
 const STATE_KEY = 'browserRules';
+// Cards kept: a few hundred bytes each, written at each rules update.
+export const MAX_CARDS = 2000;
 
 // plan turns the list's names and the allowlist into rules: host names in
 // requestDomains rules (which cover subdomains), URL prefixes and pages as
@@ -67,32 +76,43 @@ export function urlFilters(pattern) {
   return [`||${pattern}|`];
 }
 
-let state = { key: '', rules: 0, blocked: 0, names: 0, uncovered: [], updateMs: 0, error: '' };
+let state = { key: '', rules: 0, blocked: 0, names: 0, uncovered: [], cards: [], updateMs: 0, error: '' };
+let carded = new Set(); // state.cards as a set
 let loading = null;
 
 function loadState() {
-  loading ??= api.storage.local.get(STATE_KEY).then((r) => { if (r[STATE_KEY]) state = r[STATE_KEY]; }, () => {});
+  loading ??= api.storage.local.get(STATE_KEY).then((r) => { if (r[STATE_KEY]) setState(r[STATE_KEY]); }, () => {});
   return loading;
 }
+
+function setState(s) {
+  state = s;
+  carded = new Set(s.cards ?? []);
+}
+
+// Read as the worker starts: a navigation's first event asks blocksHost
+// before anything else.
+if (available) loadState();
 
 // sync makes the dynamic rules those of the list {version, namesPublished,
 // browserNames} (checker.info()) and the allowlist; names() gives the
 // names, asked for only when the rules in place were made for something
 // else (not at most worker starts: reading a million names is not free).
+// cardsOf(hosts) gives the check results of http://HOST/ for the cards.
 let syncing = Promise.resolve();
-export function sync(info, names, allowlist) {
-  syncing = syncing.then(() => syncNow(info, names, allowlist)).catch((e) => {
-    state = { ...state, error: e.message };
+export function sync(info, names, allowlist, cardsOf) {
+  syncing = syncing.then(() => syncNow(info, names, allowlist, cardsOf)).catch((e) => {
+    setState({ ...state, error: e.message });
     console.warn(`RedFlag: browser rules not updated: ${e.message}`);
   });
   return syncing;
 }
 
-async function syncNow(info, names, allowlist) {
+async function syncNow(info, names, allowlist, cardsOf) {
   if (!available) return;
   await loadState();
   const key = `${info.name}|${info.version}|${info.namesPublished ? info.browserNames : 'none'}|${allowlist.join(',')}`;
-  if (state.key === key && !state.error) return;
+  if (state.key === key && !state.error && state.cards) return;
   const t0 = performance.now();
   const all = info.namesPublished ? names() : null;
   const { rules, blocked, uncovered } = all === null ? { rules: [], blocked: 0, uncovered: [] } : plan(all, allowlist);
@@ -100,9 +120,32 @@ async function syncNow(info, names, allowlist) {
   // its count, without reading a million names back.
   const removeRuleIds = [];
   for (let id = 1; id <= Math.max(state.rules, rules.length); id++) removeRuleIds.push(id);
+  // Cards the new rules no longer back go first: a page must not render
+  // a card for a name the browser lets through.
+  const hosts = (all ?? []).filter((n) => !n.includes('/')).slice(0, MAX_CARDS);
+  const kept = new Set(hosts);
+  const gone = (state.cards ?? []).filter((n) => !kept.has(n));
+  if (gone.length) await api.storage.local.remove(gone.map(cardKey));
   await dnr.updateDynamicRules({ removeRuleIds, addRules: rules });
-  state = { key, rules: rules.length, blocked, names: all?.length ?? 0, uncovered: uncovered.slice(0, 1000), uncoveredCount: uncovered.length, updateMs: performance.now() - t0, error: '' };
+  const results = hosts.length ? cardsOf(hosts) : [];
+  await api.storage.local.set(Object.fromEntries(hosts.map((h, i) => [cardKey(h), card(results[i])])));
+  setState({ key, rules: rules.length, blocked, names: all?.length ?? 0, uncovered: uncovered.slice(0, 1000), uncoveredCount: uncovered.length, cards: hosts, updateMs: performance.now() - t0, error: '' });
   await api.storage.local.set({ [STATE_KEY]: state });
+}
+
+// card is what the warning page shows of a check result.
+function card(r) {
+  const { verdict, match, entry, list, listTitle, listVersion } = r;
+  return { verdict, match, entry, list, listTitle, listVersion };
+}
+
+// blocksHost tells, without the checker, whether the browser's rules block
+// url's host (it or a parent domain has a card): its navigation needs no
+// check, the blocked request's error brings the warning page.
+export async function blocksHost(url) {
+  if (!available) return false;
+  await loadState();
+  return !state.error && namesOf(url).some((n) => carded.has(n));
 }
 
 // covers tells whether the rules in place block what the check result r

@@ -9,7 +9,9 @@
 //
 //   await checker.ready;            // the embedded default list is loaded
 //                                   // (resolves to info(); rejects if the
-//                                   // module cannot start)
+//                                   // module cannot start). The module
+//                                   // starts when ready is first awaited
+//                                   // (or then'd), not at import
 //   checker.check('https://jobs.cloudfox.cloud/apply');
 //     // -> { input, verdict: 'seized' | 'flagged' | 'caution' | 'clean' | 'invalid',
 //     //      match,        // the lookup expression that matched, '' if none
@@ -91,17 +93,31 @@ const lists = [{ key: 'default', version: 0 }];
 
 /**
  * Milliseconds (performance.now()) at which each start-up step ended:
- * module evaluated, module compiled and instantiated, Go runtime
+ * module evaluated, start begun (ready first awaited), module compiled and instantiated, Go runtime
  * initialized, default list open; and where the module's bytes came from
  * ('cache': Cache Storage, 'package': the extension's file, '': Node),
  * and cacheError when the copy in Cache Storage could not be used.
  */
-export const startup = { evaluated: performance.now(), instantiated: 0, initialized: 0, ready: 0, moduleFrom: '' };
+export const startup = { evaluated: performance.now(), begun: 0, instantiated: 0, initialized: 0, ready: 0, moduleFrom: '' };
 
-/** Resolves to info() once the embedded default list is loaded. */
-export const ready = start();
+let starting = null;
+const begin = () => (starting ??= start());
+
+/**
+ * Resolves to info() once the embedded default list is loaded. The module
+ * starts when ready is first awaited or then'd: compiling it takes the
+ * processor for a while, and an importer may have something to show first
+ * (the extension's worker woken by a blocked navigation as the browser
+ * starts lets its warning page render).
+ */
+export const ready = {
+  then: (ok, fail) => begin().then(ok, fail),
+  catch: (fail) => begin().catch(fail),
+  finally: (fn) => begin().finally(fn),
+};
 
 async function start() {
+  startup.begun = performance.now();
   const imports = wasiImports(() => memory);
   const { instance } = await instantiate(imports);
   startup.instantiated = performance.now();

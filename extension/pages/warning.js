@@ -5,6 +5,8 @@
 // and Continue to site (remembered for the site, in any mode).
 import { ask, Msg } from '../shared/messages.js';
 import { localize, t, provenance, versionDate } from '../shared/i18n.js';
+import { api } from '../shared/browser.js';
+import { cardKey, namesOf } from '../shared/cards.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -30,6 +32,10 @@ function reportHref(reportUrl, site, result) {
   return u.href;
 }
 
+// Asked before anything else, the page's own work being done meanwhile.
+const answer = ask(Msg.WARNING_INFO, { url });
+const card = cardFor(url);
+
 async function main() {
   performance.mark('script'); // timings read by the browser tests
   localize();
@@ -40,25 +46,68 @@ async function main() {
   try { site = new URL(url).host; } catch { /* shown as given */ }
   $('site').textContent = site;
 
-  const { result, mode, reportUrl, warn } = await ask(Msg.WARNING_INFO, { url });
+  // As the browser starts, the answer waits for the checker to start; the
+  // card the browser's rules left for this name (background/rules.js)
+  // shows the warning meanwhile. The answer has the last word.
+  const early = await Promise.race([answer.then(() => null, () => null), card]);
+  performance.mark('early');
+  if (early) {
+    document.body.classList.remove('checking');
+    showListing(early);
+    shown('card');
+  }
+  const { result, mode, reportUrl, warn } = await answer;
   performance.mark('answered');
   if (checking && !warn) {
     location.replace(url);
     return;
   }
   document.body.classList.remove('checking');
-  if (result.listTitle) {
-    $('list-title').textContent = result.listTitle;
-    $('from-list').hidden = false;
-  }
   if (result.verdict === 'caution') {
     showCaution(result);
     return;
+  }
+  const listed = showListing(result);
+  if (mode === 'block' && listed) {
+    $('blocked').hidden = false;
+  } else {
+    $('proceed').hidden = false;
+    $('proceed').addEventListener('click', () => ask(Msg.PROCEED, { url }).catch(showError));
+  }
+  const href = reportHref(reportUrl, site, result);
+  if (href) {
+    $('report').href = href;
+    $('report').target = '_blank';
+    $('report').rel = 'noopener noreferrer';
+    $('report').hidden = false;
+  }
+  ready();
+}
+
+// cardFor reads the warning card of url's host or its nearest parent
+// domain that has one; null if none.
+async function cardFor(address) {
+  const names = namesOf(address);
+  try {
+    const cards = await api.storage.local.get(names.map(cardKey));
+    for (const n of names) if (cards[cardKey(n)]) return cards[cardKey(n)];
+  } catch { /* the answer comes anyway */ }
+  return null;
+}
+
+// showListing fills the page with a listed result (or one no longer
+// listed) and tells whether it is listed.
+function showListing(result) {
+  if (result.listTitle) {
+    $('list-title').textContent = result.listTitle;
+    $('from-list').hidden = false;
   }
   const listed = result.verdict === 'seized' || result.verdict === 'flagged';
   document.title = t(listed && result.verdict === 'seized' ? 'warningTitleSeized' : 'warningTitleFlagged');
   $('headline').textContent = document.title;
   $('headline').className = `verdict-${result.verdict}`;
+  $('note').hidden = true;
+  $('reference').hidden = true;
   if (listed) {
     showWhy(provenance(result.verdict, result.entry), result.entry?.date);
     if (result.entry?.note) {
@@ -77,20 +126,21 @@ async function main() {
   }
   $('match').textContent = result.match ?? '—';
   $('version').textContent = versionDate(result.listVersion);
+  return listed;
+}
 
-  if (mode === 'block' && listed) {
-    $('blocked').hidden = false;
-  } else {
-    $('proceed').hidden = false;
-    $('proceed').addEventListener('click', () => ask(Msg.PROCEED, { url }).catch(showError));
-  }
-  const href = reportHref(reportUrl, site, result);
-  if (href) {
-    $('report').href = href;
-    $('report').target = '_blank';
-    $('report').rel = 'noopener noreferrer';
-    $('report').hidden = false;
-  }
+// shown marks when the warning was first on screen with its reasons (from
+// the card or the answer); ready, when the answer filled the page. Both
+// read by the browser tests.
+function shown(from = 'answer') {
+  if (document.body.dataset.shown) return;
+  document.body.dataset.shownAt = String(Date.now());
+  document.body.dataset.shownFrom = from;
+  document.body.dataset.shown = 'true';
+}
+
+function ready() {
+  shown();
   document.body.dataset.readyAt = String(Date.now());
   document.body.dataset.ready = 'true';
 }
@@ -120,8 +170,7 @@ function showCaution(result) {
   $('proceed').textContent = t('continueToSite');
   $('proceed').hidden = false;
   $('proceed').addEventListener('click', () => ask(Msg.PROCEED, { url }).catch(showError));
-  document.body.dataset.readyAt = String(Date.now());
-  document.body.dataset.ready = 'true';
+  ready();
 }
 
 // showWhy puts the provenance sentence in #why, its date kept on one line

@@ -7,13 +7,11 @@
 // tests are skipped and say why.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { spawn } from 'node:child_process';
-import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNetwork } from './harness/network.mjs';
-import { launch, chromiumArgs, CHROMIUM } from './harness/browser.mjs';
+import { launch, startWithURL } from './harness/browser.mjs';
 import { startPublisher } from './harness/publisher.mjs';
 import { controlPage, gotoWarning, waitForWarning } from './harness/extension.mjs';
 import { deployByPolicy, policyWritable, POLICY_DIR } from './harness/policy.mjs';
@@ -74,6 +72,12 @@ test('installed by policy, the regular build has the browser block every listed 
   assert.equal(r.names, 17);
   assert.equal(r.blocked, 17);
   assert.equal(r.error, '');
+  // Each blocked name has its warning card, for the page as the browser starts.
+  const cards = await ctl.page.evaluate(() => chrome.storage.local.get(['card:thefoxesgroup.com', 'card:cloudfox.cloud', 'card:example.com']));
+  assert.equal(cards['card:thefoxesgroup.com']?.verdict, 'seized');
+  assert.equal(cards['card:thefoxesgroup.com']?.entry?.authority, 'US Department of Justice (E.D. Missouri)');
+  assert.equal(cards['card:cloudfox.cloud']?.match, 'cloudfox.cloud/');
+  assert.equal(cards['card:example.com'], undefined);
   const popup = await b.context.newPage();
   await popup.goto(b.url('pages/popup.html'));
   await popup.waitForSelector('body[data-status="ready"]');
@@ -150,6 +154,7 @@ test('after an update that removes an entry, its site loads', { skip }, async ()
   assert.equal((await ctl.ask({ type: 'updateNow' })).status.lastError, '');
   assert.equal((await ctl.status()).list.version, version);
   await rulesCover(17);
+  assert.deepEqual(await ctl.page.evaluate(() => chrome.storage.local.get('card:babyboxtech.com')), {}, 'the removed entry keeps its warning card');
   const page = await b.context.newPage();
   await page.goto('http://babyboxtech.com/');
   assert.equal(await page.textContent('h1'), 'Welcome to babyboxtech.com');
@@ -184,7 +189,7 @@ test('a listed site opened as the browser starts gets no request, and the warnin
   for (let i = 1; i <= 3; i++) {
     await b.close(); // the profile stays, with the extension and its rules
     const url = `http://thefoxesgroup.com/start-${i}`;
-    const started = await startWith(url);
+    const started = await startWithURL({ proxy: net.proxy, userDataDir: dir, url });
     try {
       let page;
       for (const deadline = Date.now() + 30000; !(page = started.context.pages().find((p) => new URL(p.url()).searchParams.get('url') === url));) {
@@ -192,7 +197,11 @@ test('a listed site opened as the browser starts gets no request, and the warnin
         await new Promise((r) => setTimeout(r, 20));
       }
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
-      const shownAt = Number(await page.getAttribute('body', 'data-ready-at'));
+      // Shown: on screen with its reasons, from its card or the answer.
+      // As the browser starts the card comes first: the checker starts
+      // only when the page asks (background/list.js).
+      const shownAt = Number(await page.getAttribute('body', 'data-shown-at'));
+      assert.equal(await page.getAttribute('body', 'data-shown-from'), 'card');
       if (process.env.PROBE) console.log('# page', JSON.stringify(await page.evaluate(() => { const n = performance.getEntriesByType('navigation')[0]; return { origin: performance.timeOrigin, start: n.startTime, fetch: n.fetchStart, resp: n.responseEnd, dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd, res: performance.getEntriesByType('resource').map((r) => [r.name.split('/').pop(), Math.round(r.startTime), Math.round(r.responseEnd)]), marks: performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)]) }; })));
       assert.equal(await page.textContent('#why'), 'Seized by US Department of Justice (E.D. Missouri) on 2023-10-17.');
       const status = await page.evaluate(() => chrome.runtime.sendMessage({ type: 'status' }));
@@ -212,30 +221,3 @@ test('a listed site opened as the browser starts gets no request, and the warnin
   await start();
 });
 
-// startWith starts Chromium on the profile with url on its command line, as
-// a link opened from a mail client starts it, and attaches to it only
-// afterwards (Playwright's own launch opens no page given on the command
-// line).
-async function startWith(url) {
-  rmSync(join(dir, 'DevToolsActivePort'), { force: true });
-  const spawnedAt = Date.now();
-  const proc = spawn(CHROMIUM, [...chromiumArgs({ proxy: net.proxy, byPolicy: true }), `--user-data-dir=${dir}`, '--remote-debugging-port=0', url],
-    { stdio: 'ignore', detached: true });
-  let port;
-  for (const deadline = Date.now() + 30000; !port;) {
-    try { port = readFileSync(join(dir, 'DevToolsActivePort'), 'utf8').split('\n')[0]; } catch { /* not yet */ }
-    assert.ok(Date.now() < deadline, 'Chromium did not start');
-    if (!port) await new Promise((r) => setTimeout(r, 50));
-  }
-  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
-  return {
-    context: browser.contexts()[0],
-    spawnedAt,
-    async close() {
-      await browser.close();
-      const exited = new Promise((r) => (proc.exitCode === null ? proc.once('exit', r) : r()));
-      try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ }
-      await exited;
-    },
-  };
-}

@@ -2,7 +2,8 @@
 // playwright-core. All traffic goes through the test network's proxy and
 // every host name resolves to 127.0.0.1.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,4 +93,39 @@ export function chromiumArgs({ proxy, extensionDir = null, byPolicy = false } = 
   if (extensionDir) args.push(`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`);
   if (proxy) args.push(`--proxy-server=${proxy}`, '--proxy-bypass-list=<-loopback>');
   return args;
+}
+
+// startWithURL starts Chromium on the profile userDataDir with url on its
+// command line, as a link opened from a mail client starts it, and attaches
+// to it only afterwards (Playwright's own launch opens no page given on
+// the command line). The extension is the one installed in the profile
+// (by policy).
+export async function startWithURL({ proxy, userDataDir, url }) {
+  rmSync(join(userDataDir, 'DevToolsActivePort'), { force: true });
+  const spawnedAt = Date.now();
+  const proc = spawn(CHROMIUM, [...chromiumArgs({ proxy, byPolicy: true }), `--user-data-dir=${userDataDir}`, '--remote-debugging-port=0', url],
+    { stdio: 'ignore', detached: true });
+  const stop = () => {
+    const exited = new Promise((r) => (proc.exitCode === null ? proc.once('exit', r) : r()));
+    try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ }
+    return exited;
+  };
+  let port;
+  for (const deadline = Date.now() + 30000; !port;) {
+    try { port = readFileSync(join(userDataDir, 'DevToolsActivePort'), 'utf8').split('\n')[0]; } catch { /* not yet */ }
+    if (!port && Date.now() > deadline) {
+      await stop();
+      throw new Error('Chromium did not start');
+    }
+    if (!port) await new Promise((r) => setTimeout(r, 50));
+  }
+  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
+  return {
+    context: browser.contexts()[0],
+    spawnedAt,
+    async close() {
+      await browser.close();
+      await stop();
+    },
+  };
 }
