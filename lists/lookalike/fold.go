@@ -46,6 +46,22 @@ var asciiFold = func() (t [128]string) {
 // keeps one letter one character, so that a changed "m" is one edit.
 func Fold(name string) string { return string(AppendFold(nil, name)) }
 
+// asciiFoldByte is asciiFold as one byte where that is the same after
+// joinRN: the byte itself, or "m" for "m" (whose skeleton "rn" joinRN makes
+// "m" again: an "rn" never loses its "r" to a letter before it). 0 where
+// asciiFold must be used ("-", which folds to nothing).
+var asciiFoldByte = func() (t [128]byte) {
+	for c, f := range asciiFold {
+		switch {
+		case len(f) == 1:
+			t[c] = f[0]
+		case f == "rn":
+			t[c] = 'm'
+		}
+	}
+	return t
+}()
+
 // AppendFold appends the fold of name to dst. Plain ASCII names, nearly
 // all of them, take a table per byte; others go through the confusables
 // table.
@@ -59,7 +75,11 @@ func AppendFold(dst []byte, name string) []byte {
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
 			}
-			dst = append(dst, asciiFold[c]...)
+			if b := asciiFoldByte[c]; b != 0 {
+				dst = append(dst, b)
+			} else {
+				dst = append(dst, asciiFold[c]...)
+			}
 		}
 	}
 	return joinRN(dst, start)

@@ -85,12 +85,27 @@ func eachDeletion(fold, buf []byte, fn func([]byte) bool) {
 //go:embed popular-sites.txt
 var popularSites string
 
-var wellKnown = sync.OnceValue(func() map[string]bool {
-	m := make(map[string]bool)
+// wellKnownFolds are the folds of popular sites' and platforms' names, and
+// their fold keys' top bits as a bit set: a probe has the key of its input's
+// fold already and skips the map for nearly every name that is not one.
+type wellKnownFolds struct {
+	names map[string]bool
+	bits  [wellKnownBits / 64]uint64
+}
+
+const wellKnownBits = 4096 // a bit set a few times larger than the names
+
+func wellKnownBit(key uint64) uint64 { return key >> (64 - 12) }
+
+var wellKnown = sync.OnceValue(func() *wellKnownFolds {
+	w := &wellKnownFolds{names: make(map[string]bool)}
 	add := func(host string) {
 		if r := canon.Registrable(host); r != "" {
 			if name, _, ok := Split(r); ok {
-				m[Fold(name)] = true
+				fold := AppendFold(nil, name)
+				w.names[string(fold)] = true
+				bit := wellKnownBit(FoldKey(fold))
+				w.bits[bit/64] |= 1 << (bit % 64)
 			}
 		}
 	}
@@ -102,10 +117,17 @@ var wellKnown = sync.OnceValue(func() map[string]bool {
 	for _, p := range platforms.All() {
 		add(p.Domain)
 	}
-	return m
+	return w
 })
+
+// wellKnownKey is WellKnownFold for a fold whose FoldKey is key.
+func wellKnownKey(key uint64, fold []byte) bool {
+	w := wellKnown()
+	bit := wellKnownBit(key)
+	return w.bits[bit/64]&(1<<(bit%64)) != 0 && w.names[string(fold)]
+}
 
 // WellKnownFold reports whether fold is the fold of a popular site's or a
 // shared platform's name: such names are never cautioned, and listed names
 // that fold like them get no look-alike keys.
-func WellKnownFold(fold string) bool { return wellKnown()[fold] }
+func WellKnownFold(fold string) bool { return wellKnown().names[fold] }

@@ -42,6 +42,21 @@ func TestASCIIFoldMatchesSkeleton(t *testing.T) {
 			}
 		}
 	}
+	// Runs of the letters whose folds join ("m" is "rn"; "-" is nothing):
+	// every string of up to six of them.
+	const joining = "rnm-M"
+	var each func(prefix string)
+	each = func(prefix string) {
+		if slow := string(joinRN([]byte(foldSlow(prefix)), 0)); Fold(prefix) != slow {
+			t.Fatalf("Fold(%q) = %q, general path %q", prefix, Fold(prefix), slow)
+		}
+		if len(prefix) < 6 {
+			for i := 0; i < len(joining); i++ {
+				each(prefix + joining[i:i+1])
+			}
+		}
+	}
+	each("")
 }
 
 // Every character a fold of a host name can hold is tried by insertions.

@@ -49,17 +49,20 @@ func (p *Probe) Reset(registrable string) bool {
 	}
 	p.Registrable = registrable
 	fold := AppendFold(p.foldBuf[:0], name)
-	if len(fold) > MaxFold || utf8.RuneCount(fold) < MinFold-1 || WellKnownFold(string(fold)) {
+	p.runes = utf8.RuneCount(fold)
+	if len(fold) > MaxFold || p.runes < MinFold-1 {
 		return false
 	}
-	p.n = len(fold)
-	p.strips, p.nstrips = stripSpans(fold)
-	p.runes = utf8.RuneCount(fold)
-	p.ascii = p.runes == len(fold)
 	p.suffix[len(fold)] = 0
 	for i := len(fold) - 1; i >= 0; i-- {
 		p.suffix[i] = p.suffix[i+1] + (uint64(fold[i])+1)*pow[len(fold)-1-i]
 	}
+	if wellKnownKey(fmix(base(p.suffix[0], len(fold))), fold) {
+		return false
+	}
+	p.n = len(fold)
+	p.strips, p.nstrips = stripSpans(fold)
+	p.ascii = p.runes == len(fold)
 	return true
 }
 
