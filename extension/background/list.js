@@ -15,12 +15,16 @@ const timings = { startedAt: performance.now(), workerOrigin: performance.timeOr
 
 // started: the checker is loaded, trusted keys from policy are added, and
 // the stored list is in when it is newer than the embedded one. Every
-// check awaits it; the first thing that needs the checker begins it, or
-// START_ANYWAY_MS after the worker starts. Not at once: a worker woken
-// only by a blocked navigation as the browser starts sends the tab to the
-// warning page, which renders from its card (rules.js) while nothing
-// else wants the processor — the checker's compile, beside it, made it
-// show ~200 ms later — and its question then begins the checker.
+// check awaits it. Where the browser blocks listed names itself
+// (rules.available), the first thing that needs the checker begins it, or
+// START_ANYWAY_MS after the worker starts: a worker woken only by a
+// blocked navigation as the browser starts sends the tab to the warning
+// page, which renders from its card (rules.js) while nothing else wants
+// the processor — the checker's compile, beside it, made it show ~200 ms
+// later — and its question then begins the checker. (The price: a cold
+// worker's first verdict on a name the rules do not block comes from the
+// first event on, not from the worker's start.) Elsewhere (Firefox, whose
+// requests wait for the verdict) it begins at once.
 const START_ANYWAY_MS = 1000;
 let starting = null;
 export function started() {
@@ -34,7 +38,8 @@ let hasStarted = false;
 let onceStarted;
 // afterStart resolves once the checker has started, without beginning it.
 export const afterStart = new Promise((resolve) => { onceStarted = resolve; });
-setTimeout(started, START_ANYWAY_MS);
+if (rules.available) setTimeout(started, START_ANYWAY_MS);
+else started();
 
 // isStarted tells, without waiting, whether started has resolved.
 export function isStarted() {
