@@ -93,8 +93,9 @@ const lists = [{ key: 'default', version: 0 }];
 
 /**
  * Milliseconds (performance.now()) at which each start-up step ended:
- * module evaluated, start begun (ready first awaited), module compiled and instantiated, Go runtime
- * initialized, default list open; and where the module's bytes came from
+ * module evaluated, start begun (ready first awaited), module compiled
+ * and instantiated, Go runtime initialized, default list open; and where
+ * the module's bytes came from
  * ('cache': Cache Storage, 'package': the extension's file, '': Node),
  * and cacheError when the copy in Cache Storage could not be used.
  */
