@@ -136,6 +136,7 @@ reach-corpus: $(REACH_DEPS)
 bench-lookalike: embedded $(REACH_DEPS)
 	REDFLAG_CORPUS=$(CURDIR)/$(REACH_CORPUS)/node_modules $(GO) test -count=1 -v -run '^TestFalseCautionsCorpus$$' -timeout 30m ./lists/reach
 	$(GO) test -run '^$$' -bench 'Check|Lookup' -benchmem -count 5 ./lists/check
+	$(GO) test -run '^$$' -bench LookAlikePrice -benchtime 200000x -count 3 ./lists/check
 	$(GO) test -run '^$$' -bench 'Build1M|Diff100' -benchtime 1x -count 3 -timeout 30m ./lists/snapshot
 
 # The checker module against native Go, pure-JavaScript peers and the
