@@ -55,19 +55,30 @@ func (f Filter) Add(h uint64) {
 // every key's read waits for the branch on the one before; tested without
 // a branch, the reads of all the keys are in flight at once.
 func (f Filter) MayContainEach(keys []uint64, maybe []bool) {
+	f.testFirst(keys, maybe)
+	f.testRest(keys, maybe)
+}
+
+// testFirst reads every key's block and tests its first word (a load
+// each, nothing waiting on it until all are issued); testRest then tests
+// the other words of the keys that passed, from cache. A search calls
+// both filters' testFirst before either's testRest, so that the reads of
+// the two overlap too.
+func (f Filter) testFirst(keys []uint64, maybe []bool) {
 	maybe = maybe[:len(keys)]
 	if len(f.Words) == 0 {
 		clear(maybe)
 		return
 	}
 	shift := 64 - uint(f.LogBlocks) // 64 when one block: every key in block 0
-	// First every key's block is read and its first word tested (a load
-	// each, nothing waiting on it until all are issued), then the keys that
-	// pass have their other words tested from cache.
 	for k, h := range keys {
 		x := uint32(h)
 		maybe[k] = f.Words[8*(h>>shift)]>>((x*salts[0])>>27)&1 != 0
 	}
+}
+
+func (f Filter) testRest(keys []uint64, maybe []bool) {
+	shift := 64 - uint(f.LogBlocks)
 	for k, h := range keys {
 		if !maybe[k] {
 			continue

@@ -6,10 +6,10 @@ import "unicode/utf8"
 type Index interface {
 	// Range returns the targets whose fold key is key: lo to hi-1.
 	Range(key uint64) (lo, hi int)
-	// MayHold reports whether some target may have fold key key (false
-	// is certain): Range's first test, from memory a search can ask for
-	// its few fold keys together before it needs any answer.
-	MayHold(key uint64) bool
+	// FoldFilter returns a filter of the targets' fold keys (false is
+	// certain): Range's first test, which a search makes for its own few
+	// fold keys together, before it needs any answer.
+	FoldFilter() Filter
 	// Filter returns the section's filter. (A filter, not a method that
 	// tests keys: a search hands it keys on its stack, which an interface
 	// method would move to the heap.)
@@ -88,8 +88,8 @@ func (p *Probe) Search(ix Index, confirm func(target int, fold string) bool) boo
 	// probes whose candidates it would reject: the fold's own (listed
 	// folds one longer), the deletions' (as long or one shorter).
 	//
-	// Every filter key is tested before any candidate is looked up, all in
-	// one call (Filter.MayContainEach): on a large list each is a cache
+	// Every filter key is tested before any candidate is looked up, all
+	// together (Filter.MayContainEach): on a large list each is a cache
 	// miss, and together they overlap.
 	var t filterTests
 	tryAll := !pruning || p.nstrips > 0
@@ -113,17 +113,20 @@ func (p *Probe) Search(ix Index, confirm func(target int, fold string) bool) boo
 	if k := p.nstrips; k > 0 {
 		core = t.add(coreKey(fold[p.strips[k-1][0]:p.strips[k-1][1]])) // the last strip is the core
 	}
-	// The fold's own key and those of the fold without its affix words.
-	var stripKeys [len(p.strips)]uint64
-	var stripHeld [len(p.strips)]bool
+	// The fold's own key and those of the fold without its affix words
+	// (last), tested against the fold keys' filter the same way.
+	var foldKeys [1 + len(p.strips)]uint64
+	var held [1 + len(p.strips)]bool
+	foldKeys[0] = fmix(whole)
 	for j, span := range p.strips[:p.nstrips] {
-		stripKeys[j] = FoldKey(fold[span[0]:span[1]])
-		stripHeld[j] = ix.MayHold(stripKeys[j])
+		foldKeys[1+j] = FoldKey(fold[span[0]:span[1]])
 	}
-	wholeKey := fmix(whole)
-	wholeHeld := ix.MayHold(wholeKey)
-	ix.LookAlikeFilter().MayContainEach(t.keys[:t.n], t.maybe[:t.n])
-	if wholeHeld && p.tryKey(ix, wholeKey, fold, confirm) {
+	folds, filter := ix.FoldFilter(), ix.LookAlikeFilter()
+	folds.testFirst(foldKeys[:1+p.nstrips], held[:1+p.nstrips])
+	filter.testFirst(t.keys[:t.n], t.maybe[:t.n])
+	folds.testRest(foldKeys[:1+p.nstrips], held[:1+p.nstrips])
+	filter.testRest(t.keys[:t.n], t.maybe[:t.n])
+	if held[0] && p.tryKey(ix, foldKeys[0], fold, confirm) {
 		return true
 	}
 	if insertions >= 0 && t.maybe[insertions] && p.tryInsertions(ix, fold, -1, confirm) {
@@ -148,7 +151,7 @@ func (p *Probe) Search(ix Index, confirm func(target int, fold string) bool) boo
 	}
 	// An affix word added: the input without it is a listed fold.
 	for j, span := range p.strips[:p.nstrips] {
-		if stripHeld[j] && p.tryKey(ix, stripKeys[j], fold[span[0]:span[1]], confirm) {
+		if held[1+j] && p.tryKey(ix, foldKeys[1+j], fold[span[0]:span[1]], confirm) {
 			return true
 		}
 	}

@@ -41,7 +41,7 @@ func (ix *alwaysMaybe) Range(key uint64) (lo, hi int) {
 	return lo, hi
 }
 
-func (ix *alwaysMaybe) MayHold(uint64) bool { return true }
+func (ix *alwaysMaybe) FoldFilter() Filter { return ix.LookAlikeFilter() }
 
 // LookAlikeFilter has every bit set: it may contain any key.
 func (ix *alwaysMaybe) LookAlikeFilter() Filter {

@@ -62,8 +62,8 @@ func (l *LookAlikes) Range(key uint64) (lo, hi int) {
 	return l.index.find(l.Folds, key)
 }
 
-// MayHold tests the in-memory prefilter of fold keys (lookalike.Index).
-func (l *LookAlikes) MayHold(key uint64) bool { return l.pre.MayContain(key) }
+// FoldFilter returns the in-memory filter of fold keys (lookalike.Index).
+func (l *LookAlikes) FoldFilter() lookalike.Filter { return l.pre }
 
 // LookAlikeFilter returns the filter (lookalike.Index).
 func (l *LookAlikes) LookAlikeFilter() lookalike.Filter { return l.Filter }
