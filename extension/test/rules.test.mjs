@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startNetwork } from './harness/network.mjs';
 import { launch, startWithURL } from './harness/browser.mjs';
 import { startPublisher } from './harness/publisher.mjs';
-import { controlPage, gotoWarning, waitForWarning } from './harness/extension.mjs';
+import { controlPage, gotoWarning, waitForWarning, warningPageIn } from './harness/extension.mjs';
 import { deployByPolicy, policyWritable, POLICY_DIR } from './harness/policy.mjs';
 
 const skip = policyWritable() ? false : `${POLICY_DIR} is not writable (run as root to test the policy-installed build)`;
@@ -191,12 +191,7 @@ test('a listed site opened as the browser starts gets no request, and the warnin
     const url = `http://thefoxesgroup.com/start-${i}`;
     const started = await startWithURL({ proxy: net.proxy, userDataDir: dir, url });
     try {
-      let page;
-      for (const deadline = Date.now() + 30000; !(page = started.context.pages().find((p) => new URL(p.url()).searchParams.get('url') === url));) {
-        assert.ok(Date.now() < deadline, `no warning for ${url}: ${started.context.pages().map((p) => p.url())}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+      const page = await warningPageIn(started.context, url);
       // Shown: on screen with its reasons, from its card or the answer.
       // As the browser starts the card comes first: the checker starts
       // only when the page asks (background/list.js).

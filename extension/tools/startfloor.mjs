@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { startNetwork } from '../test/harness/network.mjs';
 import { launch, startWithURL } from '../test/harness/browser.mjs';
 import { deployByPolicy } from '../test/harness/policy.mjs';
+import { warningPageIn } from '../test/harness/extension.mjs';
 
 const blocks = Number(process.argv[2] ?? 2);
 const starts = Number(process.argv[3] ?? 3);
@@ -79,13 +80,7 @@ async function startOnce(v, i) {
   const url = `http://${LISTED}/floor-${i}`;
   const started = await startWithURL({ proxy: net.proxy, userDataDir: v.dir, url });
   try {
-    const context = started.context;
-    let page;
-    for (const deadline = Date.now() + 30000; !(page = context.pages().find((p) => new URL(p.url()).searchParams.get('url') === url));) {
-      if (Date.now() > deadline) throw new Error(`${v.name}: no warning page`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+    const page = await warningPageIn(started.context, url);
     const shownAt = Number(await page.getAttribute('body', 'data-shown-at') ?? await page.getAttribute('body', 'data-ready-at'));
     if (v.build === 'start-floor') {
       const q = new URL(page.url()).searchParams;

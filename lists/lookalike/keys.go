@@ -90,12 +90,12 @@ var popularSites string
 // fold already and skips the map for nearly every name that is not one.
 type wellKnownFolds struct {
 	names map[string]bool
-	bits  [wellKnownBits / 64]uint64
+	bits  [1 << wellKnownLogBits / 64]uint64
 }
 
-const wellKnownBits = 4096 // a bit set a few times larger than the names
+const wellKnownLogBits = 12 // a bit set a few times larger than the names
 
-func wellKnownBit(key uint64) uint64 { return key >> (64 - 12) }
+func wellKnownBit(key uint64) uint64 { return key >> (64 - wellKnownLogBits) }
 
 var wellKnown = sync.OnceValue(func() *wellKnownFolds {
 	w := &wellKnownFolds{names: make(map[string]bool)}

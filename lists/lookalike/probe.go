@@ -10,9 +10,9 @@ type Index interface {
 	// certain): Range's first test, which a search makes for its own few
 	// fold keys together, before it needs any answer.
 	FoldFilter() Filter
-	// Filter returns the section's filter. (A filter, not a method that
-	// tests keys: a search hands it keys on its stack, which an interface
-	// method would move to the heap.)
+	// LookAlikeFilter returns the section's filter. (Filters, not methods
+	// that test keys: a search hands them keys on its stack, which an
+	// interface method would move to the heap.)
 	LookAlikeFilter() Filter
 }
 
@@ -177,16 +177,17 @@ type filterTests struct {
 	n     int
 }
 
-// deletionHash is the hash, before mixing, of the fold without its
-// character at byte i (size bytes), prefix being poly(fold[:i]).
-func (p *Probe) deletionHash(prefix uint64, i, size int) uint64 {
-	return base(prefix*pow[p.n-i-size]+p.suffix[i+size], p.n-size)
-}
-
+// add appends key and returns its index.
 func (t *filterTests) add(key uint64) int {
 	t.keys[t.n] = key
 	t.n++
 	return t.n - 1
+}
+
+// deletionHash is the hash, before mixing, of the fold without its
+// character at byte i (size bytes), prefix being poly(fold[:i]).
+func (p *Probe) deletionHash(prefix uint64, i, size int) uint64 {
+	return base(prefix*pow[p.n-i-size]+p.suffix[i+size], p.n-size)
 }
 
 // prefixAfter extends poly(fold[:i]) by the character at i.

@@ -71,3 +71,16 @@ export async function waitForWarning(page, url) {
   }
   await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
 }
+
+// warningPageIn waits for a tab of context showing the warning page for
+// url (a browser started with url on its command line opens it there) and
+// returns it once the page is ready.
+export async function warningPageIn(context, url) {
+  let page;
+  for (const deadline = Date.now() + 30000; !(page = context.pages().find((p) => new URL(p.url()).searchParams.get('url') === url));) {
+    if (Date.now() > deadline) throw new Error(`no warning for ${url}: ${context.pages().map((p) => p.url())}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  return page;
+}
