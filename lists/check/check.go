@@ -52,7 +52,16 @@ type Options struct {
 	// NoLookAlikes answers clean instead of caution (a company's policy,
 	// and the baseline of benchmarks).
 	NoLookAlikes bool
+	// Scratch, when set, is the memory the look-alike search works in:
+	// a caller checking many inputs in turn (a batch, a file) lends the
+	// same one to every check, which saves clearing kilobytes of a fresh
+	// one each time. One check at a time per Scratch.
+	Scratch *Scratch
 }
+
+// Scratch is memory a caller lends checks made one after another
+// (Options.Scratch). Its zero value is ready to use.
+type Scratch struct{ probe lookalike.Probe }
 
 // Check looks input up in s.
 func Check(s *snapshot.Snapshot, input string, opt Options) Result {
@@ -92,7 +101,7 @@ func Across(lists []*snapshot.Snapshot, input string, opt Options) (Result, int)
 	}
 	r.Verdict = Clean
 	if !opt.NoLookAlikes {
-		if c, i, ok := lookAlikeAcross(lists, r.Registrable); ok {
+		if c, i, ok := lookAlikeAcross(lists, r.Registrable, opt.Scratch); ok {
 			r.cautious(c)
 			r.answeredBy(lists[i])
 			return r, i
@@ -143,12 +152,16 @@ func (r *Result) cautious(c snapshot.Caution) {
 }
 
 // lookAlikeAcross finds the listed name, in any list, that registrable
-// resembles most closely.
-func lookAlikeAcross(lists []*snapshot.Snapshot, registrable string) (snapshot.Caution, int, bool) {
+// resembles most closely, searching in scratch or, without one, in a
+// fresh one.
+func lookAlikeAcross(lists []*snapshot.Snapshot, registrable string, scratch *Scratch) (snapshot.Caution, int, bool) {
 	if registrable == "" {
 		return snapshot.Caution{}, -1, false
 	}
-	var p lookalike.Probe
+	if scratch == nil {
+		return lookAlikeFresh(lists, registrable)
+	}
+	p := &scratch.probe
 	probed := false
 	var best snapshot.Caution
 	at := -1
@@ -162,11 +175,20 @@ func lookAlikeAcross(lists []*snapshot.Snapshot, registrable string) (snapshot.C
 			}
 			probed = true
 		}
-		if c, ok := s.LookAlike(&p); ok && (at < 0 || snapshot.Closer(registrable, c, best)) {
+		if c, ok := s.LookAlike(p); ok && (at < 0 || snapshot.Closer(registrable, c, best)) {
 			best, at = c, i
 		}
 	}
 	return best, at, at >= 0
+}
+
+// lookAlikeFresh is lookAlikeAcross in a Scratch on its own stack: not
+// inlined, so that it is cleared only when the caller lends none.
+//
+//go:noinline
+func lookAlikeFresh(lists []*snapshot.Snapshot, registrable string) (snapshot.Caution, int, bool) {
+	var s Scratch
+	return lookAlikeAcross(lists, registrable, &s)
 }
 
 // Answer is a verdict without the canonical URL, for hot paths that mark
@@ -195,7 +217,7 @@ func LookupAcross(lists []*snapshot.Snapshot, input string, opt Options) (Answer
 		return Answer{Match: m, Listed: true}, i, nil
 	}
 	if !opt.NoLookAlikes && !u.IP {
-		if c, i, ok := lookAlikeAcross(lists, canon.Registrable(u.Host)); ok {
+		if c, i, ok := lookAlikeAcross(lists, canon.Registrable(u.Host), opt.Scratch); ok {
 			return Answer{Caution: &c}, i, nil
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/redflag/redflag/lists/canon"
 	"github.com/redflag/redflag/lists/entry"
+	"github.com/redflag/redflag/lists/lookalike"
 	"github.com/redflag/redflag/lists/snapshot"
 	"github.com/redflag/redflag/lists/synthetic"
 )
@@ -186,9 +187,10 @@ func alternate(b *testing.B, urls []string, fn func(input string, opt Options)) 
 	const chunk = 1000
 	var ratios []float64
 	var on, off time.Duration
+	scratch := new(Scratch) // as a batch checks
 	for done, pair := 0, 0; done < b.N; done, pair = done+chunk, pair+1 {
 		var d [2]time.Duration
-		for i, opt := range []Options{{}, {NoLookAlikes: true}} {
+		for i, opt := range []Options{{Scratch: scratch}, {NoLookAlikes: true, Scratch: scratch}} {
 			// Each half its own URLs, the two blocks taking turns: the
 			// second pass over the same URLs would find their keys in
 			// cache.
@@ -233,5 +235,47 @@ func BenchmarkNaiveAllExpressions(b *testing.B) {
 				break
 			}
 		}
+	}
+}
+
+// BenchmarkCheckParts splits a check on the default list into its steps,
+// to see where look-alikes' price goes: parsing, the registrable domain
+// (which Check finds whether or not it searches), the probe's Reset, Reset
+// and Search together, and the exact lookup.
+func BenchmarkCheckParts(b *testing.B) {
+	_, urls := bigSnapshot(b)
+	def := defaultSnapshot(b)
+	var registrables []string
+	for _, in := range urls {
+		if u, err := canon.Parse(in); err == nil {
+			registrables = append(registrables, canon.Registrable(u.Host))
+		}
+	}
+	var scratch lookalike.Probe
+	for _, part := range []struct {
+		name string
+		fn   func(i int)
+	}{
+		{"parse", func(i int) { canon.Parse(urls[i%len(urls)]) }},
+		{"parse+registrable", func(i int) {
+			u, _ := canon.Parse(urls[i%len(urls)])
+			canon.Registrable(u.Host)
+		}},
+		{"reset", func(i int) { scratch.Reset(registrables[i%len(registrables)]) }},
+		{"reset+search", func(i int) {
+			if scratch.Reset(registrables[i%len(registrables)]) {
+				def.LookAlike(&scratch)
+			}
+		}},
+		{"parse+lookup", func(i int) {
+			u, _ := canon.Parse(urls[i%len(urls)])
+			def.Lookup(u)
+		}},
+	} {
+		b.Run(part.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				part.fn(i)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -241,4 +242,41 @@ func FuzzLookAlike(f *testing.F) {
 			t.Fatalf("%q resembles %s, which is not listed", input, r.Resembles)
 		}
 	})
+}
+
+// TestScratchAnswersAsFresh: one Scratch lent to every check of a run
+// answers each input as a fresh probe does, whatever the input before it
+// left behind (a longer name, a Unicode one, a caution, an invalid input).
+func TestScratchAnswersAsFresh(t *testing.T) {
+	s := defaultSnapshot(t)
+	es, _ := data.Entries()
+	inputs := []string{
+		"https://" + strings.Repeat("verylongname", 5) + ".com/", // a long fold, then short ones
+		"xn--ilverstarchina-5sj.com",                             // Cyrillic ѕ: a confusable
+		"silverstar-china.com", "cloudfox.io", "mycloudfox.com", "github.com", "exa.com", "not a url", "",
+		"https://xn--80ak6aa92e.com/", // Cyrillic "apple"
+	}
+	for _, e := range es {
+		for _, vs := range variants(t, e.Pattern.Host) {
+			inputs = append(inputs, vs...)
+		}
+	}
+	for _, noLookAlikes := range []bool{false, true} {
+		scratch := new(Scratch)
+		for _, in := range inputs {
+			fresh := Check(s, in, Options{NoLookAlikes: noLookAlikes})
+			lent := Check(s, in, Options{NoLookAlikes: noLookAlikes, Scratch: scratch})
+			if !reflect.DeepEqual(fresh, lent) {
+				t.Errorf("%q: with a scratch %+v, fresh %+v", in, lent, fresh)
+			}
+			fa, _ := Lookup(s, in, Options{NoLookAlikes: noLookAlikes})
+			la, _ := Lookup(s, in, Options{NoLookAlikes: noLookAlikes, Scratch: scratch})
+			if !reflect.DeepEqual(fa, la) {
+				t.Errorf("%q: verdict with a scratch %+v, fresh %+v", in, la, fa)
+			}
+		}
+	}
+	if n := len(inputs); n < 100 {
+		t.Fatalf("only %d inputs", n)
+	}
 }

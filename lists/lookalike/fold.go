@@ -23,8 +23,11 @@ const MaxFold = 160
 // Split returns the name (the label left of the public suffix) and the
 // public suffix of a registrable domain such as "cloudfox.cloud".
 func Split(registrable string) (name, suffix string, ok bool) {
-	i := strings.IndexByte(registrable, '.')
-	if i <= 0 || i == len(registrable)-1 {
+	i := 0 // a loop, not strings.IndexByte: names are short, and this runs on every check
+	for i < len(registrable) && registrable[i] != '.' {
+		i++
+	}
+	if i == 0 || i >= len(registrable)-1 {
 		return "", "", false
 	}
 	return registrable[:i], registrable[i+1:], true
@@ -46,12 +49,17 @@ var asciiFold = func() (t [128]string) {
 // keeps one letter one character, so that a changed "m" is one edit.
 func Fold(name string) string { return string(AppendFold(nil, name)) }
 
-// asciiFoldByte is asciiFold as one byte where that is the same after
-// joinRN: the byte itself, or "m" for "m" (whose skeleton "rn" joinRN makes
-// "m" again: an "rn" never loses its "r" to a letter before it). 0 where
-// asciiFold must be used ("-", which folds to nothing).
-var asciiFoldByte = func() (t [128]byte) {
-	for c, f := range asciiFold {
+// asciiFoldByte is asciiFold of each ASCII byte, upper case included, as
+// one byte where that is the same after joinRN: the byte itself, or "m"
+// for "m" (whose skeleton "rn" joinRN makes "m" again: an "rn" never loses
+// its "r" to a letter before it). 0 where asciiFold must be used ("-",
+// which folds to nothing) and for bytes from 128 up.
+var asciiFoldByte = func() (t [256]byte) {
+	for c := range 128 {
+		f := asciiFold[c]
+		if 'A' <= c && c <= 'Z' {
+			f = asciiFold[c+'a'-'A']
+		}
 		switch {
 		case len(f) == 1:
 			t[c] = f[0]
@@ -63,26 +71,40 @@ var asciiFoldByte = func() (t [128]byte) {
 }()
 
 // AppendFold appends the fold of name to dst. Plain ASCII names, nearly
-// all of them, take a table per byte; others go through the confusables
-// table.
+// all of them, take one pass of a table per byte, joining each "rn" as it
+// is written; others go through the confusables table.
 func AppendFold(dst []byte, name string) []byte {
 	start := len(dst)
 	if !isASCII(name) || strings.HasPrefix(name, "xn--") || strings.HasPrefix(name, "XN--") {
-		dst = append(dst, foldSlow(name)...)
-	} else {
-		for i := 0; i < len(name); i++ {
-			c := name[i]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if b := asciiFoldByte[c]; b != 0 {
-				dst = append(dst, b)
-			} else {
-				dst = append(dst, asciiFold[c]...)
-			}
-		}
+		return joinRN(append(dst, foldSlow(name)...), start)
 	}
-	return joinRN(dst, start)
+	for i := 0; i < len(name); i++ {
+		b := asciiFoldByte[name[i]]
+		if b == 0 {
+			// A byte whose fold is not one byte ("-" folds to nothing):
+			// the rest the general way.
+			return joinRN(append(dst, asciiFoldRest(name[i:])...), start)
+		}
+		if b == 'n' && len(dst) > start && dst[len(dst)-1] == 'r' {
+			dst[len(dst)-1] = 'm' // an "r" already written is never part of an earlier "rn"
+			continue
+		}
+		dst = append(dst, b)
+	}
+	return dst
+}
+
+// asciiFoldRest is the fold of an ASCII string before joinRN, byte by byte.
+func asciiFoldRest(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteString(asciiFold[c])
+	}
+	return b.String()
 }
 
 // joinRN rewrites each "rn" in dst[start:] as "m", in place.
@@ -129,3 +151,12 @@ func isASCII(s string) bool {
 
 // runeLen counts characters, which length rules are about.
 func runeLen(b []byte) int { return utf8.RuneCount(b) }
+
+func isASCIIBytes(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

@@ -19,8 +19,9 @@ type Index interface {
 // Probe is what a checker computes of one input's registrable domain to
 // search for listed names it resembles. It runs on every checked name that
 // is not listed, so it allocates nothing and hashes the name's deletions
-// from its prefix and suffix hashes (hash.go); a caller keeps one on its
-// stack (Reset), and one probe serves every list a checker holds.
+// from its prefix's hash and its own (hash.go); a caller keeps one on its
+// stack, or one for many checks in turn (Reset), and one probe serves
+// every list a checker holds.
 type Probe struct {
 	Registrable string
 	// The fold is foldBuf[:n]; the fold without its leading, trailing or
@@ -33,9 +34,10 @@ type Probe struct {
 	runes   int  // characters in the fold
 	ascii   bool // the fold is ASCII: a character is a byte
 	foldBuf [MaxFold]byte
-	suffix  [MaxFold + 1]uint64 // suffix[i] is poly(fold[i:])
-	del     [MaxFold]byte       // a deletion of the fold, written out on a hit
-	cand    [2 * MaxFold]byte   // a candidate listed fold
+	poly    uint64            // poly(fold): with a prefix's, it gives the suffix's (suffixPoly)
+	del     [MaxFold]byte     // a deletion of the fold, written out on a hit
+	cand    [2 * MaxFold]byte // a candidate listed fold
+	tests   filterTests
 }
 
 // Reset prepares the search for registrable ("cloudfox.io") and reports
@@ -49,20 +51,20 @@ func (p *Probe) Reset(registrable string) bool {
 	}
 	p.Registrable = registrable
 	fold := AppendFold(p.foldBuf[:0], name)
-	p.runes = utf8.RuneCount(fold)
+	p.ascii = isASCIIBytes(fold)
+	p.runes = len(fold)
+	if !p.ascii {
+		p.runes = utf8.RuneCount(fold)
+	}
 	if len(fold) > MaxFold || p.runes < MinFold-1 {
 		return false
 	}
-	p.suffix[len(fold)] = 0
-	for i := len(fold) - 1; i >= 0; i-- {
-		p.suffix[i] = p.suffix[i+1] + (uint64(fold[i])+1)*pow[len(fold)-1-i]
-	}
-	if wellKnownKey(fmix(base(p.suffix[0], len(fold))), fold) {
+	p.poly = poly(fold)
+	if wellKnownKey(fmix(base(p.poly, len(fold))), fold) {
 		return false
 	}
 	p.n = len(fold)
 	p.strips, p.nstrips = stripSpans(fold)
-	p.ascii = p.runes == len(fold)
 	return true
 }
 
@@ -74,7 +76,7 @@ func (p *Probe) Reset(registrable string) bool {
 func (p *Probe) Search(ix Index, confirm func(target int, fold string) bool) bool {
 	fold := p.foldBuf[:p.n]
 	n := len(fold)
-	whole := base(p.suffix[0], n)
+	whole := base(p.poly, n)
 	// One letter fewer, changed or swapped: the input or one of its
 	// deletions is a deletion of the listed fold, and one insertion into it
 	// gives the listed fold. One letter more: a deletion of the input is
@@ -91,7 +93,8 @@ func (p *Probe) Search(ix Index, confirm func(target int, fold string) bool) boo
 	// Every filter key is tested before any candidate is looked up, all
 	// together (Filter.MayContainEach): on a large list each is a cache
 	// miss, and together they overlap.
-	var t filterTests
+	t := &p.tests // (in the probe: a caller that keeps its probe need not clear these)
+	t.n = 0
 	tryAll := !pruning || p.nstrips > 0
 	insertions := -1
 	if tryAll || p.runes+1 >= MinEdit {
@@ -102,8 +105,9 @@ func (p *Probe) Search(ix Index, confirm func(target int, fold string) bool) boo
 		var prefix uint64
 		for i := 0; i < n; {
 			size := runeSize(fold, i)
-			t.add(fmix(p.deletionHash(prefix, i, size) ^ deleteMix))
-			prefix = p.prefixAfter(prefix, i, size)
+			after := p.prefixAfter(prefix, i, size)
+			t.add(fmix(p.deletionHash(prefix, after, i, size) ^ deleteMix))
+			prefix = after
 			i += size
 		}
 	}
@@ -137,16 +141,17 @@ func (p *Probe) Search(ix Index, confirm func(target int, fold string) bool) boo
 	var prefix uint64
 	for i, k := 0, deletions; k < deletionsEnd; k++ {
 		size := runeSize(fold, i)
+		after := p.prefixAfter(prefix, i, size)
 		if t.maybe[k] {
 			s := p.deletion(i)
-			if lo, hi := ix.Range(fmix(p.deletionHash(prefix, i, size))); lo < hi && p.confirmRange(lo, hi, s, confirm) {
+			if lo, hi := ix.Range(fmix(p.deletionHash(prefix, after, i, size))); lo < hi && p.confirmRange(lo, hi, s, confirm) {
 				return true
 			}
 			if p.tryInsertions(ix, s, i, confirm) {
 				return true
 			}
 		}
-		prefix = p.prefixAfter(prefix, i, size)
+		prefix = after
 		i += size
 	}
 	// An affix word added: the input without it is a listed fold.
@@ -170,7 +175,7 @@ func (p *Probe) Search(ix Index, confirm func(target int, fold string) bool) boo
 
 // filterTests are the filter keys of one search and their answers: the
 // fold's (one letter more), each deletion's, the fold's and the core's
-// as cores. (Kept small: a search's locals are zeroed on every call.)
+// as cores. (Kept small: a probe on a caller's stack is cleared on every check.)
 type filterTests struct {
 	keys  [MaxFold + 3]uint64
 	maybe [MaxFold + 3]bool
@@ -185,9 +190,19 @@ func (t *filterTests) add(key uint64) int {
 }
 
 // deletionHash is the hash, before mixing, of the fold without its
-// character at byte i (size bytes), prefix being poly(fold[:i]).
-func (p *Probe) deletionHash(prefix uint64, i, size int) uint64 {
-	return base(prefix*pow[p.n-i-size]+p.suffix[i+size], p.n-size)
+// character at byte i (size bytes): prefix is poly(fold[:i]), after
+// poly(fold[:i+size]).
+func (p *Probe) deletionHash(prefix, after uint64, i, size int) uint64 {
+	rest := p.n - i - size
+	return base(prefix*pow[rest]+suffixPoly(p.poly, after, rest), p.n-size)
+}
+
+// suffixPoly is poly(s[i:]) from whole = poly(s) and prefix = poly(s[:i]),
+// rest being len(s) - i: the polynomial of s is its prefix's shifted past
+// the suffix plus the suffix's. (No table of suffix hashes: a probe is
+// zeroed on every check, and such a table would be most of it.)
+func suffixPoly(whole, prefix uint64, rest int) uint64 {
+	return whole - prefix*pow[rest]
 }
 
 // prefixAfter extends poly(fold[:i]) by the character at i.
@@ -254,10 +269,8 @@ func (p *Probe) tryInsertions(ix Index, s []byte, at int, confirm func(int, stri
 	}
 	prune := pruning && at >= 0 && p.ascii && p.nstrips == 0
 	fold := p.foldBuf[:p.n]
-	var tail [MaxFold + 1]uint64 // tail[i] is poly(s[i:])
-	for i := n - 1; i >= 0; i-- {
-		tail[i] = tail[i+1] + (uint64(s[i])+1)*pow[n-1-i]
-	}
+	whole := poly(s)
+	c := candidates{kind: inserted}
 	var head uint64 // poly(s[:i])
 	for i := 0; i <= n; {
 		// shifted: the differences from the fold that inserting at i
@@ -267,16 +280,13 @@ func (p *Probe) tryInsertions(ix Index, s []byte, at int, confirm func(int, stri
 			shifted = shiftedDiffs(fold, min(i, at), max(i, at))
 		}
 		for j := 0; j < len(insertable) && shifted <= 2; j++ {
-			c := insertable[j]
-			if prune && !p.oneEditAway(fold, s, i, c, shifted) {
+			ch := insertable[j]
+			if prune && !p.oneEditAway(fold, s, i, ch, shifted) {
 				continue
 			}
-			h := base(((head*hashBase+uint64(c)+1)*pow[n-i])+tail[i], n+1)
-			if lo, hi := ix.Range(fmix(h)); lo < hi {
-				m := p.insertion(s, i, c)
-				if p.confirmRange(lo, hi, p.cand[:m], confirm) {
-					return true
-				}
+			h := base(((head*hashBase+uint64(ch)+1)*pow[n-i])+suffixPoly(whole, head, n-i), n+1)
+			if c.add(fmix(h), uint16(i<<6|j)) && p.lookUp(ix, &c, s, confirm) {
+				return true
 			}
 		}
 		if i == n {
@@ -288,7 +298,74 @@ func (p *Probe) tryInsertions(ix Index, s []byte, at int, confirm func(int, stri
 		}
 		i += size
 	}
+	return p.lookUp(ix, &c, s, confirm)
+}
+
+// candidates are fold keys a search looks up only where the fold keys'
+// filter may hold them, tested together as the filter keys are
+// (Filter.MayContainEach): a search that tries many (an inserted letter
+// in each place, every pair of affix words) then waits for one round of
+// reads per batch rather than one per key, each a cache miss on a large
+// list. Candidates are looked up in the order they were added.
+type candidates struct {
+	keys [candidateBatch]uint64
+	tags [candidateBatch]uint16 // how to write the candidate out (candidate)
+	held [candidateBatch]bool
+	n    int
+	kind candidateKind
+}
+
+// candidateKind says what a candidate's tag means (candidate).
+type candidateKind uint8
+
+const (
+	inserted candidateKind = iota // a character inserted: position << 6 | index in insertable
+	affixed                       // affix words around: (prefix + 1) << 8 | (suffix + 1), 0 for none
+)
+
+const candidateBatch = 64
+
+// add appends a candidate and reports whether the batch is full (look it
+// up now).
+func (c *candidates) add(key uint64, tag uint16) bool {
+	c.keys[c.n], c.tags[c.n] = key, tag
+	c.n++
+	return c.n == candidateBatch
+}
+
+// lookUp tests the batch against the fold keys' filter, then looks up
+// those it may hold, in order, handing confirm each target with the
+// candidate made from s; it empties the batch.
+func (p *Probe) lookUp(ix Index, c *candidates, s []byte, confirm func(int, string) bool) bool {
+	n := c.n
+	c.n = 0
+	ix.FoldFilter().MayContainEach(c.keys[:n], c.held[:n])
+	for k := 0; k < n; k++ {
+		if !c.held[k] {
+			continue
+		}
+		if lo, hi := ix.Range(c.keys[k]); lo < hi && p.confirmRange(lo, hi, p.candidate(c.kind, c.tags[k], s), confirm) {
+			return true
+		}
+	}
 	return false
+}
+
+// candidate writes out the candidate fold of a tag, made from s.
+func (p *Probe) candidate(kind candidateKind, tag uint16, s []byte) []byte {
+	if kind == inserted {
+		return p.cand[:p.insertion(s, int(tag>>6), insertable[tag&63])]
+	}
+	var pre, suf string
+	if pi := int(tag>>8) - 1; pi >= 0 {
+		pre = prefixWords[pi]
+	}
+	if si := int(tag&0xff) - 1; si >= 0 {
+		suf = suffixWords[si]
+	}
+	k := copy(p.cand[:], pre)
+	k += copy(p.cand[k:], s)
+	return p.cand[:k+copy(p.cand[k:], suf)]
 }
 
 // pruning skips candidates Relate must reject (Search, tryInsertions);
@@ -349,6 +426,7 @@ func swapped(a, b []byte) bool {
 // (the filter said s may be a listed core).
 func (p *Probe) tryAffixed(ix Index, s []byte, confirm func(int, string) bool) bool {
 	ps := poly(s)
+	c := candidates{kind: affixed}
 	for pi := -1; pi < len(prefixWords); pi++ {
 		var pre affixWord
 		if pi >= 0 {
@@ -364,17 +442,12 @@ func (p *Probe) tryAffixed(ix Index, s []byte, confirm func(int, string) bool) b
 				continue
 			}
 			h := base((pre.poly*pow[len(s)]+ps)*pow[len(suf.word)]+suf.poly, m)
-			if lo, hi := ix.Range(fmix(h)); lo < hi {
-				k := copy(p.cand[:], pre.word)
-				k += copy(p.cand[k:], s)
-				copy(p.cand[k:], suf.word)
-				if p.confirmRange(lo, hi, p.cand[:m], confirm) {
-					return true
-				}
+			if c.add(fmix(h), uint16(pi+1)<<8|uint16(si+1)) && p.lookUp(ix, &c, s, confirm) {
+				return true
 			}
 		}
 	}
-	return false
+	return p.lookUp(ix, &c, s, confirm)
 }
 
 // insertable are the characters a fold is tried with in each position: a

@@ -48,8 +48,9 @@ func runCheck(args []string, stdout, stderr io.Writer, stdin io.Reader) int {
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	status := exitOK
+	opt := check.Options{Expressions: *asJSON, NoLookAlikes: *noLookAlikes, Scratch: new(check.Scratch)}
 	report := func(input string) {
-		r, _ := check.Across(lists, input, check.Options{Expressions: *asJSON, NoLookAlikes: *noLookAlikes})
+		r, _ := check.Across(lists, input, opt)
 		switch {
 		case r.Verdict == check.Invalid:
 			status = exitUsage

@@ -45,6 +45,7 @@ var (
 	header  []byte
 	results protocol.Results
 	inputs  []string
+	scratch check.Scratch // every check of a batch searches in it, one after another
 	// infoJSON is rf_info's answer until the list or the keys change: made
 	// in init, so that the answer start-up asks for is in the snapshot.
 	infoJSON []byte
@@ -165,7 +166,7 @@ func rfCheck(n, mode uint32) (size uint32) {
 	} else if inputs, err = protocol.Inputs(in[:n], inputs[:0]); err == nil {
 		lists := state.Snapshots()
 		h.ListVersion = state.Default().Version()
-		opt := check.Options{NoLookAlikes: mode&protocol.NoLookAlikes != 0}
+		opt := check.Options{NoLookAlikes: mode&protocol.NoLookAlikes != 0, Scratch: &scratch}
 		if mode&protocol.VerdictOnly != 0 {
 			for _, input := range inputs {
 				a, id, err := check.LookupAcross(lists, input, opt)
