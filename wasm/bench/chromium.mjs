@@ -12,7 +12,7 @@
 // other checkers too (the module before pre-initialization, an earlier
 // commit's checker), each browser start of each interleaved with the
 // others'; RF_EMBEDDED_ONLY=1 measures only the start-ups with the
-// embedded list.
+// embedded list, RF_PER_URL_ONLY=1 only the per-URL costs.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -65,7 +65,8 @@ const median = (xs) => {
 const out = { runs, chromium: '', embedded: shipped.embedded, embeddedFromPackage: shipped.embeddedFromPackage, stored: [] };
 
 // Starts with the embedded default list; the first start is the install.
-for (let i = 0; i <= runs; i++) {
+const perURLOnly = Boolean(process.env.RF_PER_URL_ONLY);
+for (let i = 0; i <= (perURLOnly ? -1 : runs); i++) {
   for (const v of [shipped, ...others]) {
     const r = await withBrowser(v, async (sw) => {
       if (!out.chromium) out.chromium = await sw.evaluate(() => navigator.userAgent);
@@ -90,7 +91,7 @@ for (let i = 0; i <= runs; i++) {
 }
 out.install = shipped.install;
 out.installs = shipped.installs;
-const startSummary = (v) => ({
+const startSummary = (v) => (perURLOnly ? {} : {
   readyMsEmbedded: median(v.embedded.map((r) => r.readyMs)),
   readyMsEmbeddedFromPackage: median(v.embeddedFromPackage.map((r) => r.readyMs)),
   readyMsInstall: median([v.install, ...v.installs].map((r) => r.readyMs)),
@@ -164,12 +165,12 @@ const perURL = await withAll(all, async (sws) => {
 out.perURL = perURL[0];
 all.slice(1).forEach((v, i) => (out.compare[v.name].perURL = perURL[i + 1]));
 
-for (let i = 0; i < runs; i++) out.stored.push(await withBrowser(shipped, (sw) => sw.evaluate(() => globalThis.startup)));
+for (let i = 0; i < (perURLOnly ? 0 : runs); i++) out.stored.push(await withBrowser(shipped, (sw) => sw.evaluate(() => globalThis.startup)));
 fs.rmSync(tmp, { recursive: true, force: true });
 
 out.summary = {
   ...startSummary(shipped),
-  readyMsStored1M: median(out.stored.map((r) => r.loadedMs)),
+  readyMsStored1M: perURLOnly ? undefined : median(out.stored.map((r) => r.loadedMs)),
   checkNsPerURL: median(out.perURL.single),
   checkManyNsPerURL: median(out.perURL.batch),
   checkManyNoLookAlikesNsPerURL: median(out.perURL.batchNoLookAlikes),

@@ -84,6 +84,10 @@ done
 if [ -x /usr/bin/chromium ] && [ -d extension/node_modules/playwright-core ]; then
   echo "== Chromium MV3 service worker"
   RF_COMPARE="plain=$OUT/plain,base=$OUT/base,unslimmed=$OUT/unslimmed" node wasm/bench/chromium.mjs "$OUT/data" "$ROUNDS" > "$OUT/chromium.json"
+  # Look-alikes' price on a small list: the shipped list's 17 entries.
+  echo "== Chromium MV3 service worker: the shipped list, per URL"
+  go run ./wasm/bench/gen -shipped -urls "$URLS" -out "$OUT/shipped"
+  RF_PER_URL_ONLY=1 node wasm/bench/chromium.mjs "$OUT/shipped" "$ROUNDS" > "$OUT/chromium-shipped.json"
   echo "== Chromium MV3 service worker: several lists"
   node wasm/bench/lists.mjs --chromium "$OUT/data" "$URLS" "$((3 * ROUNDS))" > "$OUT/lists-chromium.json"
 else

@@ -47,6 +47,16 @@ console.log(`\nper URL, median of ${native.check.length} rounds, ${node.urls} UR
 console.log('ns/URL'.padStart(10), '× native'.padStart(9), ' what');
 for (const [what, ns, note] of rows) console.log(ns.toFixed(0).padStart(10), (ns / base).toFixed(2).padStart(9), ` ${what}${note ? ` (${note})` : ''}`);
 
+// Look-alikes' price where the extension checks: checkMany with look-alikes
+// on vs off, the same checker in the same run (goal ≤ 1.5×).
+const price = [['1M-entry list', sw], ['shipped list, 17 entries', load('chromium-shipped.json')[0]]].filter(([, s]) => s?.perURL?.batchNoLookAlikes?.length);
+if (price.length) console.log('\nlook-alikes on vs off: Chromium SW checkMany per URL, batches of 1,000 (goal ≤ 1.5×)');
+for (const [what, s] of price) {
+  const on = median(s.perURL.batch);
+  const off = median(s.perURL.batchNoLookAlikes);
+  console.log(`  ${what}: ${on.toFixed(0)} vs ${off.toFixed(0)} ns = ${(on / off).toFixed(2)}×`);
+}
+
 // Several lists (wasm/bench/lists.mjs): the default list alone, the 1M
 // list alone, both (the 1M one as a company's list); goal ≤ 1.2× the 1M.
 const several = [['Node', load('lists-node.json')[0]], ['Chromium SW', load('lists-chromium.json')[0]]].filter(([, l]) => l);

@@ -10,7 +10,9 @@
 //
 // DIR gets list.snap, list.pub ("ed25519:BASE64"), company.snap,
 // company.pub, urls.txt and patterns.txt (one pattern a line:
-// "example.com" or "github.com/user/").
+// "example.com" or "github.com/user/"). With -shipped, the entries are the
+// shipped default list's instead of synthetic ones: look-alikes' price on
+// a small list (wasm/bench/run.sh).
 package main
 
 import (
@@ -22,6 +24,7 @@ import (
 	"time"
 
 	"github.com/redflag/redflag/lists/data"
+	"github.com/redflag/redflag/lists/entry"
 	"github.com/redflag/redflag/lists/keys"
 	"github.com/redflag/redflag/lists/snapshot"
 	"github.com/redflag/redflag/lists/synthetic"
@@ -32,23 +35,31 @@ func main() {
 	nURLs := flag.Int("urls", 100_000, "URLs to write")
 	listed := flag.Int("listed", 1, "percent of URLs that fall on listed entries")
 	out := flag.String("out", "", "directory to write into (required)")
+	shipped := flag.Bool("shipped", false, "the shipped default list's entries instead of -entries synthetic ones")
 	flag.Parse()
 	if *out == "" {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(*n, *nURLs, *listed, *out); err != nil {
+	es := synthetic.Entries(*n, 1)
+	if *shipped {
+		var err error
+		if es, err = data.Entries(); err != nil {
+			fmt.Fprintln(os.Stderr, "gen:", err)
+			os.Exit(1)
+		}
+	}
+	if err := run(es, *nURLs, *listed, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n, nURLs, listed int, dir string) error {
+func run(es []entry.Entry, nURLs, listed int, dir string) error {
 	pub, priv, err := keys.Generate()
 	if err != nil {
 		return err
 	}
-	es := synthetic.Entries(n, 1)
 	start := time.Now()
 	version := uint64(data.Version + 1)
 	s, err := snapshot.Build(snapshot.Options{Name: data.Name, Version: version, Created: time.UnixMilli(int64(version))}, es, priv)
@@ -85,6 +96,6 @@ func run(n, nURLs, listed int, dir string) error {
 		}
 	}
 	fmt.Fprintf(os.Stderr, "gen: %d entries, %d keys, %d bytes, %d URLs in %s (%v)\n",
-		n, len(s.Keys), len(s.Bytes()), nURLs, dir, time.Since(start).Round(time.Millisecond))
+		len(es), len(s.Keys), len(s.Bytes()), nURLs, dir, time.Since(start).Round(time.Millisecond))
 	return nil
 }
