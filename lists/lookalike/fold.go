@@ -79,32 +79,29 @@ func AppendFold(dst []byte, name string) []byte {
 		return joinRN(append(dst, foldSlow(name)...), start)
 	}
 	for i := 0; i < len(name); i++ {
-		b := asciiFoldByte[name[i]]
-		if b == 0 {
-			// A byte whose fold is not one byte ("-" folds to nothing):
-			// the rest the general way.
-			return joinRN(append(dst, asciiFoldRest(name[i:])...), start)
-		}
-		if b == 'n' && len(dst) > start && dst[len(dst)-1] == 'r' {
-			dst[len(dst)-1] = 'm' // an "r" already written is never part of an earlier "rn"
+		c := name[i]
+		if b := asciiFoldByte[c]; b != 0 {
+			dst = appendJoiningRN(dst, start, b)
 			continue
 		}
-		dst = append(dst, b)
+		// A byte whose fold is not one byte: "-" folds to nothing, a
+		// few others to several.
+		for _, b := range []byte(asciiFold[c]) {
+			dst = appendJoiningRN(dst, start, b)
+		}
 	}
 	return dst
 }
 
-// asciiFoldRest is the fold of an ASCII string before joinRN, byte by byte.
-func asciiFoldRest(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b.WriteString(asciiFold[c])
+// appendJoiningRN appends b to the fold dst[start:], joining the "rn" it
+// completes into "m": joinRN as the fold is written (an "r" already
+// written is never part of an earlier "rn").
+func appendJoiningRN(dst []byte, start int, b byte) []byte {
+	if b == 'n' && len(dst) > start && dst[len(dst)-1] == 'r' {
+		dst[len(dst)-1] = 'm'
+		return dst
 	}
-	return b.String()
+	return append(dst, b)
 }
 
 // joinRN rewrites each "rn" in dst[start:] as "m", in place.
@@ -140,7 +137,7 @@ func unicodeName(name string) string {
 	return strings.ToLower(name)
 }
 
-func isASCII(s string) bool {
+func isASCII[T string | []byte](s T) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false
@@ -151,12 +148,3 @@ func isASCII(s string) bool {
 
 // runeLen counts characters, which length rules are about.
 func runeLen(b []byte) int { return utf8.RuneCount(b) }
-
-func isASCIIBytes(b []byte) bool {
-	for _, c := range b {
-		if c >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}

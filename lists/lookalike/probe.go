@@ -35,6 +35,7 @@ type Probe struct {
 	ascii   bool // the fold is ASCII: a character is a byte
 	foldBuf [MaxFold]byte
 	poly    uint64            // poly(fold): with a prefix's, it gives the suffix's (suffixPoly)
+	key     uint64            // the fold's FoldKey
 	del     [MaxFold]byte     // a deletion of the fold, written out on a hit
 	cand    [2 * MaxFold]byte // a candidate listed fold
 	tests   filterTests
@@ -51,7 +52,7 @@ func (p *Probe) Reset(registrable string) bool {
 	}
 	p.Registrable = registrable
 	fold := AppendFold(p.foldBuf[:0], name)
-	p.ascii = isASCIIBytes(fold)
+	p.ascii = isASCII(fold)
 	p.runes = len(fold)
 	if !p.ascii {
 		p.runes = utf8.RuneCount(fold)
@@ -60,7 +61,8 @@ func (p *Probe) Reset(registrable string) bool {
 		return false
 	}
 	p.poly = poly(fold)
-	if wellKnownKey(fmix(base(p.poly, len(fold))), fold) {
+	p.key = fmix(base(p.poly, len(fold)))
+	if wellKnownKey(p.key, fold) {
 		return false
 	}
 	p.n = len(fold)
@@ -121,7 +123,7 @@ func (p *Probe) Search(ix Index, confirm func(target int, fold string) bool) boo
 	// (last), tested against the fold keys' filter the same way.
 	var foldKeys [1 + len(p.strips)]uint64
 	var held [1 + len(p.strips)]bool
-	foldKeys[0] = fmix(whole)
+	foldKeys[0] = p.key
 	for j, span := range p.strips[:p.nstrips] {
 		foldKeys[1+j] = FoldKey(fold[span[0]:span[1]])
 	}

@@ -66,7 +66,7 @@ const out = { runs, chromium: '', embedded: shipped.embedded, embeddedFromPackag
 
 // Starts with the embedded default list; the first start is the install.
 const perURLOnly = Boolean(process.env.RF_PER_URL_ONLY);
-for (let i = 0; i <= (perURLOnly ? -1 : runs); i++) {
+for (let i = 0; i <= runs && !perURLOnly; i++) {
   for (const v of [shipped, ...others]) {
     const r = await withBrowser(v, async (sw) => {
       if (!out.chromium) out.chromium = await sw.evaluate(() => navigator.userAgent);
@@ -165,7 +165,7 @@ const perURL = await withAll(all, async (sws) => {
 out.perURL = perURL[0];
 all.slice(1).forEach((v, i) => (out.compare[v.name].perURL = perURL[i + 1]));
 
-for (let i = 0; i < (perURLOnly ? 0 : runs); i++) out.stored.push(await withBrowser(shipped, (sw) => sw.evaluate(() => globalThis.startup)));
+for (let i = 0; i < runs && !perURLOnly; i++) out.stored.push(await withBrowser(shipped, (sw) => sw.evaluate(() => globalThis.startup)));
 fs.rmSync(tmp, { recursive: true, force: true });
 
 out.summary = {

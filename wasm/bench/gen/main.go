@@ -41,13 +41,15 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	es := synthetic.Entries(*n, 1)
+	var es []entry.Entry
 	if *shipped {
 		var err error
 		if es, err = data.Entries(); err != nil {
 			fmt.Fprintln(os.Stderr, "gen:", err)
 			os.Exit(1)
 		}
+	} else {
+		es = synthetic.Entries(*n, 1)
 	}
 	if err := run(es, *nURLs, *listed, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
