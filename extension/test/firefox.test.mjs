@@ -113,6 +113,9 @@ test('Firefox: the document page reports the listed email and link of a PDF and 
     await new Promise((r) => setTimeout(r, 100));
   }
   const input = await page.waitForSelector('#files');
+  // The page's script marks the body when its listeners are in place: a
+  // file chosen before (the input is in the HTML) would go unnoticed.
+  await page.waitForSelector('body[data-busy="false"]', { timeout: 30000 });
   const dir = fileURLToPath(new URL('../../lists/document/testdata/', import.meta.url));
   await input.uploadFile(dir + 'resume-listed.pdf', dir + 'resume-listed.docx', dir + 'encrypted.pdf');
   await page.waitForFunction(() => document.querySelectorAll('article.file').length === 3 && document.body.dataset.busy === 'false', { timeout: 60000 })

@@ -101,10 +101,25 @@ export function chromiumArgs({ proxy, extensionDir = null, byPolicy = false } = 
 // the command line). The extension is the one installed in the profile
 // (by policy).
 export async function startWithURL({ proxy, userDataDir, url }) {
-  rmSync(join(userDataDir, 'DevToolsActivePort'), { force: true });
   const spawnedAt = Date.now();
-  const proc = spawn(CHROMIUM, [...chromiumArgs({ proxy, byPolicy: true }), `--user-data-dir=${userDataDir}`, '--remote-debugging-port=0', url],
-    { stdio: 'ignore', detached: true });
+  const { browser, stop } = await spawnAndAttach([...chromiumArgs({ proxy, byPolicy: true }), url], userDataDir);
+  return {
+    context: browser.contexts()[0],
+    spawnedAt,
+    async close() {
+      await browser.close();
+      await stop();
+    },
+  };
+}
+
+// spawnAndAttach starts Chromium with args on the profile userDataDir,
+// itself rather than through Playwright's launch, and attaches to it over
+// DevTools. Closing the returned browser only detaches (the browser goes
+// on, with no DevTools client: cleanload.test.mjs); stop ends it.
+export async function spawnAndAttach(args, userDataDir) {
+  rmSync(join(userDataDir, 'DevToolsActivePort'), { force: true });
+  const proc = spawn(CHROMIUM, [`--user-data-dir=${userDataDir}`, '--remote-debugging-port=0', ...args], { stdio: 'ignore', detached: true });
   const stop = () => {
     const exited = new Promise((r) => (proc.exitCode === null ? proc.once('exit', r) : r()));
     try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ }
@@ -119,13 +134,5 @@ export async function startWithURL({ proxy, userDataDir, url }) {
     }
     if (!port) await new Promise((r) => setTimeout(r, 50));
   }
-  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
-  return {
-    context: browser.contexts()[0],
-    spawnedAt,
-    async close() {
-      await browser.close();
-      await stop();
-    },
-  };
+  return { browser: await chromium.connectOverCDP(`http://127.0.0.1:${port}`), stop };
 }

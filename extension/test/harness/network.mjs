@@ -34,6 +34,7 @@ function sitePage(host, path) {
     const q = new URL(path, 'http://x').searchParams;
     return { type: 'text/html', body: manyLinks(Number(q.get('n') ?? 5000), { emails: q.get('emails') !== '0' }) };
   }
+  if (path === '/article' || path.startsWith('/article?') || path.startsWith('/article/')) return articlePage(path);
   if (path === '/favicon.ico') return { status: 404, type: 'text/plain', body: 'none' };
   if (path.startsWith('/wait-then-go?')) {
     // A page left alone for ms, then going to `to`: idle time with no
@@ -51,6 +52,28 @@ function sitePage(host, path) {
     type: 'text/html',
     body: `<!doctype html><title>${escapeHTML(h)}</title><h1 id="site">Welcome to ${escapeHTML(h)}</h1><p id="path">${escapeHTML(path)}</p>`,
   };
+}
+
+// TIMING_REPORT, added to an HTML page asked for with ?timing, has the page
+// tell its own load time (start to load event) to the network, as
+// /__timing?ms=…: timing read with no DevTools client attached to the page
+// (cleanload.test.mjs).
+const TIMING_REPORT = `<script>addEventListener('load', () => setTimeout(() => {
+  const e = performance.getEntriesByType('navigation')[0];
+  fetch('/__timing?ms=' + (e.loadEventEnd - e.startTime).toFixed(2), { keepalive: true, cache: 'no-store' });
+}));</script>`;
+
+// A page shaped like a real one (a job posting: HTML, a style sheet, a
+// deferred script, four images), every response after ARTICLE_SERVER_MS
+// as from a nearby server: what a clean page's load is made of, beside the
+// bare page above that costs the browser next to nothing.
+export const ARTICLE_SERVER_MS = 20;
+const ARTICLE_TYPES = { html: 'text/html', css: 'text/css', js: 'text/javascript', svg: 'image/svg+xml' };
+function articlePage(path) {
+  const file = path.startsWith('/article/') ? path.slice('/article/'.length).split('?')[0] : 'index.html';
+  const type = ARTICLE_TYPES[file.split('.').pop()];
+  if (!/^[a-z]+\.[a-z]+$/.test(file) || !type) return { status: 404, type: 'text/plain', body: 'none', delayMs: ARTICLE_SERVER_MS };
+  return { type, body: fixture(`article/${file}`), delayMs: ARTICLE_SERVER_MS };
 }
 
 // manyLinks is a job board's search page with n job links, every 500th to
@@ -84,9 +107,14 @@ export async function startNetwork() {
       const up = http.request({ host: url.hostname, port: url.port, method: req.method, path: entry.path, headers: req.headers }, (r) => {
         entry.status = r.statusCode;
         res.writeHead(r.statusCode, r.headers);
+        r.on('error', () => res.destroy()); // the upstream reset mid-body: so does the browser's response
         r.pipe(res);
       });
-      up.on('error', (e) => { entry.status = 502; res.writeHead(502).end(String(e)); });
+      up.on('error', (e) => {
+        if (res.headersSent) return res.destroy();
+        entry.status = 502;
+        res.writeHead(502).end(String(e));
+      });
       req.pipe(up);
       return;
     }
@@ -97,12 +125,21 @@ export async function startNetwork() {
     }
     const page = sitePage(url.host, entry.path);
     entry.status = page.status ?? 200;
-    res.writeHead(entry.status, { 'content-type': `${page.type}; charset=utf-8`, 'cache-control': 'no-store', ...page.headers });
-    res.end(page.body);
+    if (url.searchParams.has('timing') && page.type === 'text/html') page.body += TIMING_REPORT;
+    const answer = () => {
+      res.writeHead(entry.status, { 'content-type': `${page.type}; charset=utf-8`, 'cache-control': 'no-store', ...page.headers });
+      res.end(page.body);
+    };
+    if (page.delayMs) setTimeout(answer, page.delayMs);
+    else answer();
   };
   const server = http.createServer(handle('http'));
   const tls = https.createServer(testCertificate(TLS_HOSTS), handle('https'));
   server.on('connect', (req, socket) => {
+    // The server lets go of a tunnel's socket, error listener included: a
+    // browser that resets it (after a 403, or closing a tab) must not
+    // crash the test with an unhandled ECONNRESET.
+    socket.on('error', () => {});
     if (TLS_HOSTS.includes(req.url.replace(/:443$/, ''))) {
       log.push({ method: 'CONNECT', url: `https://${req.url}/`, host: req.url, path: '', headers: req.headers, at: Date.now(), status: 200 });
       socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
