@@ -39,7 +39,7 @@ import { startNetwork } from './harness/network.mjs';
 import { EXTENSION_DIR, chromiumArgs, spawnAndAttach } from './harness/browser.mjs';
 import { controlPage } from './harness/extension.mjs';
 
-const BLOCKS = Number(process.env.CLEAN_LOAD_BLOCKS ?? 24); // each arm a third
+const BLOCKS = Number(process.env.CLEAN_LOAD_BLOCKS ?? 24); // each arm a third of them
 const PER_BLOCK = 6; // of each page
 const ORDER = ['with', 'permission', 'without', 'without', 'permission', 'with'];
 const PAGES = { article: '/article', bare: '/page' };
@@ -131,6 +131,7 @@ function drive(config) {
 }
 
 test('clean pages load about as fast with the extension as without it', { timeout: RUN_MS + 120000 }, async () => {
+  assert.equal(BLOCKS % ORDER.length, 0, `CLEAN_LOAD_BLOCKS: a multiple of ${ORDER.length}, so that each arm comes as often`);
   net = await startNetwork();
   const other = process.env.CLEAN_LOAD_TOGGLE || undefined;
   assert.ok(!other || others[other], `CLEAN_LOAD_TOGGLE: one of ${Object.keys(others)}`);
