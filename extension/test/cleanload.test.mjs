@@ -118,7 +118,7 @@ function drive(config) {
       await load(`http://warm-${n++}.example/page`);
       for (let i = 0; i < config.perBlock; i++) {
         for (const kind of i % 2 ? ['bare', 'article'] : ['article', 'bare']) {
-          await load(`http://clean-${n++}-${arm}.example${config.pages[kind]}?timing`);
+          await load(`http://clean-${n++}-${arm}-${kind}.example${config.pages[kind]}?timing`);
         }
       }
     }
@@ -163,10 +163,7 @@ test('clean pages load about as fast with the extension as without it', { timeou
   const redflagId = new URL(byName[redflagName].url()).host;
   const ctl = await controlPage({ context, url: (p) => `chrome-extension://${redflagId}/${p}` });
   await ctl.ready();
-  for (const deadline = Date.now() + 30000; (await ctl.status()).browserRules?.blocked !== 17;) {
-    assert.ok(Date.now() < deadline, 'the browser rules are not in place');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await ctl.rulesCover(17);
   await ctl.page.close();
 
   const measured = other ?? redflagName;
@@ -189,17 +186,13 @@ test('clean pages load about as fast with the extension as without it', { timeou
   }
   assert.equal(end.path, '/done', `the driver failed: ${decodeURIComponent(end.path)}`);
 
-  // Samples by arm and page, from the pages' own reports.
-  const kindOf = new Map();
+  // Samples by page and arm (both in the host name), from the pages' own
+  // reports.
   const samples = {};
   for (const e of net.log) {
-    const m = /^clean-\d+-(\w+)\.example$/.exec(e.host);
-    if (!m) continue;
-    if (e.path.startsWith('/__timing?ms=')) {
-      const kind = kindOf.get(e.host);
-      ((samples[kind] ??= {})[m[1]] ??= []).push(Number(e.path.slice('/__timing?ms='.length)));
-    } else if (e.path.endsWith('?timing')) {
-      kindOf.set(e.host, Object.keys(PAGES).find((k) => e.path === `${PAGES[k]}?timing`));
+    const m = /^clean-\d+-(\w+)-(\w+)\.example$/.exec(e.host);
+    if (m && e.path.startsWith('/__timing?ms=')) {
+      ((samples[m[2]] ??= {})[m[1]] ??= []).push(Number(e.path.slice('/__timing?ms='.length)));
     }
   }
   const perArm = (BLOCKS / ORDER.length) * 2 * PER_BLOCK;

@@ -32,7 +32,7 @@ function deployed() {
     dir = mkdtempSync(join(tmpdir(), 'redflag-rules-'));
     await start();
     await ctl.setSettings({ updateUrl: publisher.url });
-    await rulesCover(17);
+    await ctl.rulesCover(17);
   })();
   return setup;
 }
@@ -42,16 +42,6 @@ async function start() {
   assert.equal(b.id, deployment.id, 'the policy-installed extension is the one running');
   ctl = await controlPage(b);
   await ctl.ready();
-}
-
-// rulesCover waits until the browser's rules block n names.
-async function rulesCover(n) {
-  for (const deadline = Date.now() + 30000; ;) {
-    const s = await ctl.status();
-    if (s.browserRules?.blocked === n) return s.browserRules;
-    assert.ok(Date.now() < deadline, `rules block ${s.browserRules?.blocked} names, want ${n}: ${JSON.stringify(s.browserRules)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 after(async () => {
@@ -117,7 +107,7 @@ test('a URL-prefix entry on a shared platform: only its pages get no request', {
   const version = await publisher.publish(['guru.com/freelancers/fake-recruiter/'], { date: '2026-11-20', reference: 'https://security.acme.example/advisories/50' });
   assert.equal((await ctl.ask({ type: 'updateNow' })).status.lastError, '');
   assert.equal((await ctl.status()).list.version, version);
-  await rulesCover(18);
+  await ctl.rulesCover(18);
   const page = await b.context.newPage();
   await gotoWarning(page, 'http://www.guru.com/freelancers/fake-recruiter/portfolio');
   await gotoWarning(page, 'http://www.guru.com/freelancers/fake-recruiter');
@@ -153,7 +143,7 @@ test('after an update that removes an entry, its site loads', { skip }, async ()
   const version = JSON.parse((await publisher.admin('publish', '--json')).stdout).version;
   assert.equal((await ctl.ask({ type: 'updateNow' })).status.lastError, '');
   assert.equal((await ctl.status()).list.version, version);
-  await rulesCover(17);
+  await ctl.rulesCover(17);
   assert.deepEqual(await ctl.page.evaluate(() => chrome.storage.local.get('card:babyboxtech.com')), {}, 'the removed entry keeps its warning card');
   const page = await b.context.newPage();
   await page.goto('http://babyboxtech.com/');

@@ -18,6 +18,15 @@ export async function controlPage(b) {
         await new Promise((r) => setTimeout(r, 200));
       }
     },
+    // rulesCover waits until the browser's rules block n names.
+    async rulesCover(n, timeoutMs = 30000) {
+      for (const deadline = Date.now() + timeoutMs; ;) {
+        const s = await ask({ type: 'status' });
+        if (s.browserRules?.blocked === n) return s.browserRules;
+        if (Date.now() > deadline) throw new Error(`rules block ${s.browserRules?.blocked} names, want ${n}: ${JSON.stringify(s.browserRules)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
     setSettings: (settings) => page.evaluate((s) => chrome.storage.local.set({ settings: s }), settings),
     // stopWorker stops the service worker through this page's DevTools
     // session. Opening a tab is a navigation, which would wake it again: a

@@ -17,7 +17,12 @@ import { join } from 'node:path';
 // Hosts a browser reaches over HTTPS only (preloaded HSTS), served here.
 export const TLS_HOSTS = ['mail.google.com', 'outlook.office.com'];
 
-const fixture = (name) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+// fixture is a file of test/fixtures, read once.
+const fixtures = new Map();
+function fixture(name) {
+  if (!fixtures.has(name)) fixtures.set(name, readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
+  return fixtures.get(name);
+}
 
 function escapeHTML(s) {
   return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
@@ -67,7 +72,7 @@ const TIMING_REPORT = `<script>addEventListener('load', () => setTimeout(() => {
 // deferred script, four images), every response after ARTICLE_SERVER_MS
 // as from a nearby server: what a clean page's load is made of, beside the
 // bare page above that costs the browser next to nothing.
-export const ARTICLE_SERVER_MS = 20;
+const ARTICLE_SERVER_MS = 20;
 const ARTICLE_TYPES = { html: 'text/html', css: 'text/css', js: 'text/javascript', svg: 'image/svg+xml' };
 function articlePage(path) {
   const file = path.startsWith('/article/') ? path.slice('/article/'.length).split('?')[0] : 'index.html';
